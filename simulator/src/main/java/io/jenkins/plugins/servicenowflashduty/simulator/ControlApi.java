@@ -1,0 +1,132 @@
+package io.jenkins.plugins.servicenowflashduty.simulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultPlan;
+import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultRule;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.AlertEvent;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.LoggedRequest;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.time.Duration;
+
+/**
+ * {@code /_sim/...}: steering the simulator over HTTP (faults, approvals, clock) and reading what it saw
+ * (requests, Flashduty alerts). Not part of either real API.
+ */
+final class ControlApi implements Route {
+    static final String PREFIX = "/_sim/";
+    private final Simulator simulator;
+
+    ControlApi(Simulator simulator) {
+        this.simulator = simulator;
+    }
+
+    @Override
+    public boolean matches(String path) {
+        return path.startsWith(PREFIX);
+    }
+
+    @Override
+    public Response handle(Request request) {
+        String what = request.path().substring(PREFIX.length());
+        String method = request.method();
+        try {
+            if (what.equals("health")) {
+                return Response.json(200, java.util.Map.of("status", "ok"));
+            }
+            if (what.equals("requests")) {
+                if (method.equals("DELETE")) {
+                    simulator.requests().clear();
+                    return Response.empty(204);
+                }
+                return Response.json(200, requests());
+            }
+            if (what.equals("faults")) {
+                FaultPlan faults = simulator.faults();
+                switch (method) {
+                    case "POST" -> {
+                        FaultRule rule = faults.add(FaultPlan.parse(request.bodyText()));
+                        return Response.text(201, "text/plain;charset=UTF-8", rule + "\n");
+                    }
+                    case "DELETE" -> {
+                        faults.clear();
+                        return Response.empty(204);
+                    }
+                    default -> {
+                        StringBuilder out = new StringBuilder();
+                        faults.rules().forEach(r -> out.append(r).append('\n'));
+                        return Response.text(200, "text/plain;charset=UTF-8", out.toString());
+                    }
+                }
+            }
+            if (what.equals("approval-policy")) {
+                if (method.equals("PUT") || method.equals("POST")) {
+                    simulator.serviceNow().setApprovalPolicy(ApprovalPolicy.parse(request.bodyText()));
+                }
+                return Response.text(200, "text/plain;charset=UTF-8", simulator.serviceNow().approvalPolicy() + "\n");
+            }
+            if (what.startsWith("changes/") && method.equals("POST")) {
+                String[] parts = what.split("/");
+                if (parts.length == 3 && (parts[2].equals("approve") || parts[2].equals("reject"))) {
+                    simulator.serviceNow().decideApproval(parts[1], parts[2].equals("approve"),
+                            request.bodyText().isBlank() ? null : request.bodyText().trim());
+                    return Response.empty(204);
+                }
+            }
+            if (what.equals("clock/advance") && method.equals("POST")) {
+                long seconds = Long.parseLong(request.param("seconds").orElse("0"));
+                simulator.clock().advance(Duration.ofSeconds(seconds));
+                return Response.text(200, "text/plain;charset=UTF-8", simulator.clock().instant() + "\n");
+            }
+            if (what.equals("flashduty/alerts")) {
+                return Response.json(200, alerts());
+            }
+        } catch (IllegalArgumentException e) {
+            return Response.text(400, "text/plain;charset=UTF-8", e.getMessage() + "\n");
+        }
+        return Response.text(404, "text/plain;charset=UTF-8", "No such control endpoint: " + request.path() + "\n");
+    }
+
+    private ArrayNode requests() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (LoggedRequest r : simulator.requests().all()) {
+            ObjectNode o = out.addObject();
+            o.put("time", r.time().toString());
+            o.put("method", r.method());
+            o.put("path", r.path());
+            o.put("query", r.query());
+            o.put("status", r.status());
+            o.put("fault", r.fault());
+            o.set("headers", Json.MAPPER.valueToTree(r.headers()));
+            o.put("body", r.body());
+        }
+        return out;
+    }
+
+    private ArrayNode alerts() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Alert a : simulator.flashduty().alerts()) {
+            ObjectNode o = out.addObject();
+            o.put("alert_key", a.alertKey());
+            o.put("integration", a.integration());
+            o.put("status", a.status());
+            o.put("title", a.title());
+            o.put("recovered", a.recovered());
+            ArrayNode events = o.putArray("events");
+            for (AlertEvent e : a.events()) {
+                ObjectNode ev = events.addObject();
+                ev.put("time", e.time().toString());
+                ev.put("event_status", e.status());
+                ev.put("title", e.title());
+                ev.put("description", e.description());
+                ev.set("labels", Json.MAPPER.valueToTree(e.labels()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package io.jenkins.plugins.servicenowflashduty.simulator.flashduty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code POST /event/push/alert/standard?integration_key=...}: Flashduty's standard alert event push. */
+final class AlertPushApi implements Route {
+    static final String PATH = "/event/push/alert/standard";
+    private static final Set<String> STATUSES = Set.of("Critical", "Warning", "Info", "Ok");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+    private static final Pattern TEMPLATE = Pattern.compile("\\$([a-zA-Z_][a-zA-Z0-9_]*)");
+    private static final int MAX_TITLE = 512;
+    private static final int MAX_DESCRIPTION = 2048;
+    private static final int MAX_ALERT_KEY = 255;
+    private static final int MAX_LABELS = 50;
+    private static final int MAX_LABEL_KEY = 128;
+    private static final int MAX_LABEL_VALUE = 2048;
+
+    private final FlashdutySimulator flashduty;
+    private final RateLimiter limiter;
+    private final SimClock clock;
+    private volatile boolean rateLimited = true;
+
+    AlertPushApi(FlashdutySimulator flashduty, RateLimiter limiter, SimClock clock) {
+        this.flashduty = flashduty;
+        this.limiter = limiter;
+        this.clock = clock;
+    }
+
+    void setRateLimited(boolean limited) {
+        this.rateLimited = limited;
+    }
+
+    @Override
+    public boolean matches(String path) {
+        return path.equals(PATH);
+    }
+
+    @Override
+    public Response handle(Request request) {
+        if (!request.method().equals("POST")) {
+            throw FdErrors.error("MethodNotAllowed", "method " + request.method() + " is not allowed");
+        }
+        String key = request.param("integration_key").orElse("");
+        if (!flashduty.knows(key)) {
+            throw FdErrors.error("InvalidParameter", "integration_key is not a valid one");
+        }
+        if (rateLimited && !limiter.allow(key)) {
+            throw FdErrors.error("RequestTooFrequently", "Request too frequently.");
+        }
+        if (!request.contentType().equals("application/json")) {
+            throw FdErrors.error("InvalidContentType", "content type must be application/json");
+        }
+        JsonNode body;
+        try {
+            body = Json.read(request.body());
+        } catch (IOException e) {
+            throw FdErrors.error("InvalidParameter", "request body is not valid JSON");
+        }
+        if (body == null || !body.isObject()) {
+            throw FdErrors.error("InvalidParameter", "request body must be a JSON object");
+        }
+        String status = text(body, "event_status");
+        if (!STATUSES.contains(status)) {
+            throw FdErrors.error("InvalidParameter", "event_status must be one of Critical, Warning, Info, Ok");
+        }
+        String titleRule = text(body, "title_rule");
+        if (titleRule.isBlank()) {
+            throw FdErrors.error("InvalidParameter", "title_rule is required");
+        }
+        String alertKey = text(body, "alert_key");
+        if (alertKey.length() > MAX_ALERT_KEY) {
+            throw FdErrors.error("InvalidParameter", "alert_key must be at most 255 characters");
+        }
+        if (status.equals("Ok") && alertKey.isEmpty()) {
+            throw FdErrors.error("InvalidParameter", "alert_key is required when event_status is Ok");
+        }
+        Map<String, String> labels = labels(body.get("labels"));
+        if (alertKey.isEmpty()) {
+            alertKey = FdErrors.requestId();
+        }
+        String title = truncate(expand(titleRule, labels), MAX_TITLE);
+        String description = truncate(text(body, "description"), MAX_DESCRIPTION);
+        flashduty.accept(key, alertKey, new AlertEvent(clock.instant(), status, title, description, labels));
+        ObjectNode data = Json.object();
+        data.put("alert_key", alertKey);
+        return FdErrors.data(data);
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return labels;
+        }
+        if (!node.isObject()) {
+            throw FdErrors.error("InvalidParameter", "labels must be an object of strings");
+        }
+        if (node.size() > MAX_LABELS) {
+            throw FdErrors.error("InvalidParameter", "labels must have at most 50 entries");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().length() > MAX_LABEL_KEY || !LABEL_KEY.matcher(e.getKey()).matches()) {
+                throw FdErrors.error("InvalidParameter", "label key '" + e.getKey() + "' is not valid");
+            }
+            if (!e.getValue().isTextual()) {
+                throw FdErrors.error("InvalidParameter", "label '" + e.getKey() + "' must be a string");
+            }
+            labels.put(e.getKey(), truncate(e.getValue().asText(), MAX_LABEL_VALUE));
+        }
+        return labels;
+    }
+
+    /** {@code $name} in a title rule is replaced by the label of that name. */
+    private static String expand(String rule, Map<String, String> labels) {
+        Matcher m = TEMPLATE.matcher(rule);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = labels.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        return v == null || v.isNull() ? "" : v.asText();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

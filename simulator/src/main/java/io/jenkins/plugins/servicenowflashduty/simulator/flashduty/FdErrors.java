@@ -1,0 +1,54 @@
+package io.jenkins.plugins.servicenowflashduty.simulator.flashduty;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.HttpError;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/** Flashduty's envelope: {@code {"request_id", "data"}} or {@code {"request_id", "error":{"code","message"}}}. */
+public final class FdErrors {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private FdErrors() {
+    }
+
+    static String requestId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** The HTTP status Flashduty uses for an error code. */
+    public static int statusOf(String code) {
+        return switch (code) {
+            case "Unauthorized" -> 401;
+            case "AccessDenied" -> 403;
+            case "RouteNotFound" -> 404;
+            case "RequestTooFrequently" -> 429;
+            case "InternalError" -> 500;
+            default -> 400;
+        };
+    }
+
+    public static Response response(String code, String message) {
+        String id = requestId();
+        ObjectNode body = Json.object();
+        body.put("request_id", id);
+        body.putObject("error").put("code", code).put("message", message);
+        return Response.json(statusOf(code), body).header("Flashcat-Request-Id", id);
+    }
+
+    static HttpError error(String code, String message) {
+        return new HttpError(response(code, message));
+    }
+
+    static Response data(ObjectNode data) {
+        String id = requestId();
+        ObjectNode body = Json.object();
+        body.put("request_id", id);
+        body.set("data", data);
+        return Response.json(200, body).header("Flashcat-Request-Id", id);
+    }
+}
