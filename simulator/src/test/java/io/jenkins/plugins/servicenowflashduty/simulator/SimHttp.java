@@ -1,0 +1,124 @@
+package io.jenkins.plugins.servicenowflashduty.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** A tiny real-HTTP client for the simulator's tests: the simulator is only ever reached over the wire. */
+final class SimHttp {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private String authorization;
+
+    SimHttp(Simulator sim) {
+        this.base = sim.baseUrl();
+    }
+
+    SimHttp as(String user, String password) {
+        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    SimHttp bearer(String token) {
+        authorization = "Bearer " + token;
+        return this;
+    }
+
+    SimHttp anonymous() {
+        authorization = null;
+        return this;
+    }
+
+    /** The integration user (itil, change_manager). */
+    static SimHttp jenkins(Simulator sim) {
+        return new SimHttp(sim).as("jenkins", "jenkins");
+    }
+
+    Reply get(String path) {
+        return send("GET", path, null, "application/json");
+    }
+
+    Reply post(String path, String json) {
+        return send("POST", path, json, "application/json");
+    }
+
+    Reply patch(String path, String json) {
+        return send("PATCH", path, json, "application/json");
+    }
+
+    Reply delete(String path) {
+        return send("DELETE", path, null, "application/json");
+    }
+
+    Reply send(String method, String path, String body, String contentType, String... headers) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), contentType, headers);
+    }
+
+    Reply sendBytes(String method, String path, byte[] body, String contentType, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path.replace("^", "%5E").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E"))).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Accept", "application/json");
+        if (contentType != null && body != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return new Reply(CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response with its body parsed as JSON on demand. */
+    record Reply(HttpResponse<String> raw) {
+        int status() {
+            return raw.statusCode();
+        }
+
+        String body() {
+            return raw.body();
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new AssertionError("Not JSON (" + status() + "): " + raw.body(), e);
+            }
+        }
+
+        JsonNode result() {
+            return json().get("result");
+        }
+
+        String errorMessage() {
+            return json().path("error").path("message").asText();
+        }
+
+        String errorDetail() {
+            return json().path("error").path("detail").asText();
+        }
+    }
+}
