@@ -35,6 +35,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Simulator implements AutoCloseable {
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed
+        // ACK: about 40 ms per keep-alive request. Read once, when the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SimClock clock;
     private final ServiceNowSimulator serviceNow;
     private final FlashdutySimulator flashduty;
