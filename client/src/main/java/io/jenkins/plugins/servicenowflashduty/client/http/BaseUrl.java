@@ -1,0 +1,71 @@
+package io.jenkins.plugins.servicenowflashduty.client.http;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/** A checked service root such as {@code https://acme.service-now.com}: absolute, no query, no credentials. */
+public final class BaseUrl {
+    private final URI uri;
+
+    private BaseUrl(URI uri) {
+        this.uri = uri;
+    }
+
+    /**
+     * @param allowPlainHttp whether {@code http://} is acceptable (the local sandbox); otherwise HTTPS is required
+     * @throws ApiException with {@link Problem#INVALID_INPUT} and a sentence naming the fix
+     */
+    public static BaseUrl parse(String text, boolean allowPlainHttp) {
+        if (text == null || text.isBlank()) {
+            throw invalid("The URL is empty; enter the full address, e.g. https://acme.service-now.com.");
+        }
+        String trimmed = text.trim();
+        while (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw invalid("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw invalid("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw invalid("The URL must not contain a user name or password; use a Jenkins credential instead.");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid("The URL must not contain a query or fragment; enter only the address, e.g. https://acme.service-now.com.");
+        }
+        if (scheme.equals("http") && !allowPlainHttp) {
+            throw invalid("The URL must use https://; plain http:// is only accepted when it is explicitly allowed, e.g. for a local sandbox.");
+        }
+        return new BaseUrl(uri);
+    }
+
+    private static ApiException invalid(String sentence) {
+        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
+    }
+
+    /** Shows what was typed without anything that looks like credentials. */
+    private static String safe(String text) {
+        return text.replaceAll("//[^/@]*@", "//***@");
+    }
+
+    /** The root joined with an absolute path (which may carry an encoded query). */
+    public URI resolve(String pathAndQuery) {
+        return URI.create(uri.toString() + pathAndQuery);
+    }
+
+    public String host() {
+        return uri.getHost();
+    }
+
+    @Override
+    public String toString() {
+        return uri.toString();
+    }
+}

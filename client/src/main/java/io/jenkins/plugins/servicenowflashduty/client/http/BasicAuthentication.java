@@ -1,0 +1,30 @@
+package io.jenkins.plugins.servicenowflashduty.client.http;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** HTTP Basic: user name and password on every request. */
+public final class BasicAuthentication implements Authentication {
+    private final String userName;
+    private final Secret password;
+
+    public BasicAuthentication(String userName, Secret password) {
+        if (userName == null || userName.isBlank()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The user name of the credential is empty.");
+        }
+        this.userName = userName;
+        this.password = password;
+    }
+
+    @Override
+    public void apply(HttpRequest.Builder request) {
+        String pair = userName + ":" + password.reveal();
+        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public String toString() {
+        return "Basic " + userName + ":****";
+    }
+}

@@ -1,0 +1,218 @@
+package io.jenkins.plugins.servicenowflashduty.client.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import java.net.ServerSocket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The transport against the simulator over real HTTP, with faults injected by the simulator. */
+class HttpTransportTest {
+    private Simulator sim;
+    private RecordingSleeper sleeper;
+    private List<RequestEvent> events;
+    private HttpTransport transport;
+
+    @BeforeEach
+    void start() {
+        sim = Simulator.start();
+        sleeper = new RecordingSleeper();
+        events = new CopyOnWriteArrayList<>();
+        transport = transport(RetryPolicy.standard(), Duration.ofSeconds(5));
+    }
+
+    private HttpTransport transport(RetryPolicy retry, Duration requestTimeout) {
+        HttpSettings settings = HttpSettings.defaults("ServiceNow").withSleeper(sleeper).withListener(events::add)
+                .withRetry(retry).withTimeouts(Duration.ofSeconds(2), requestTimeout);
+        return new HttpTransport(BaseUrl.parse(sim.baseUrl(), true), settings, new BasicAuthentication("jenkins", Secret.of("jenkins")));
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private static Call create(String json) {
+        return Call.json("POST", "/api/now/table/incident", json.getBytes(StandardCharsets.UTF_8), Call.Repeat.CREATE);
+    }
+
+    private int incidents() {
+        return sim.serviceNow().records("incident").size();
+    }
+
+    @Test
+    void sendsAuthenticatedRequestsAndReportsEachAttempt() {
+        Reply r = transport.send(Call.get("/api/now/table/sys_user_group?sysparm_limit=1"));
+        assertEquals(200, r.status());
+        assertTrue(r.isJson());
+        assertEquals(1, events.size());
+        assertEquals("/api/now/table/sys_user_group", events.get(0).path()); // never the query
+        assertEquals(200, events.get(0).status());
+        assertEquals("servicenow-flashduty-jenkins", sim.requests().all().get(0).headers().get("user-agent").get(0));
+    }
+
+    @Test
+    void retriesGatewayErrorsOnReadsWithGrowingBackoff() {
+        sim.faults().on("GET", "/api/now/table/incident").times(2).respond(503);
+        Reply r = transport.send(Call.get("/api/now/table/incident"));
+        assertEquals(200, r.status());
+        assertEquals(List.of(503, 503, 200), events.stream().map(RequestEvent::status).toList());
+        assertEquals(3, events.get(2).attempt());
+        List<Duration> waits = sleeper.waits();
+        assertEquals(2, waits.size());
+        assertTrue(waits.get(0).toMillis() >= 250 && waits.get(0).toMillis() <= 500, waits.toString());
+        assertTrue(waits.get(1).toMillis() >= 500 && waits.get(1).toMillis() <= 1000, waits.toString());
+    }
+
+    @Test
+    void honoursRetryAfter() {
+        sim.faults().on("GET", "/api/now/table/incident").times(1).retryAfter(7).respond(429);
+        assertEquals(200, transport.send(Call.get("/api/now/table/incident")).status());
+        assertEquals(List.of(Duration.ofSeconds(7)), sleeper.waits());
+    }
+
+    @Test
+    void aRetryAfterBeyondTheDeadlineEndsTheCallWithTheAnswer() {
+        sim.faults().on("GET", "/api/now/table/incident").times(1).retryAfter(3600).respond(429);
+        Reply r = transport.send(Call.get("/api/now/table/incident"));
+        assertEquals(429, r.status());
+        assertEquals("3600", r.header("Retry-After").orElseThrow());
+        assertTrue(sleeper.waits().isEmpty());
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptWithTheLastAnswer() {
+        sim.faults().on("GET", "/api/now/table/incident").respond(502);
+        Reply r = transport.send(Call.get("/api/now/table/incident"));
+        assertEquals(502, r.status());
+        assertEquals(4, events.size());
+        assertFalse(r.isJson());
+    }
+
+    @Test
+    void doesNotRetryOtherClientErrors() {
+        Reply r = transport.send(Call.get("/api/now/table/no_such_table"));
+        assertEquals(400, r.status());
+        assertEquals(1, events.size());
+    }
+
+    @Test
+    void connectionRefusedBecomesOneSentence() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        HttpTransport dead = new HttpTransport(BaseUrl.parse("http://127.0.0.1:" + closedPort, true),
+                HttpSettings.defaults("ServiceNow").withSleeper(sleeper).withListener(events::add), Authentication.NONE);
+        ApiException e = assertThrows(ApiException.class, () -> dead.send(Call.get("/api/now/table/incident")));
+        assertEquals(Problem.UNREACHABLE, e.problem());
+        assertEquals("Could not connect to ServiceNow at 127.0.0.1; check the URL, the network and the Jenkins proxy settings.", e.getMessage());
+        assertEquals(4, events.size());
+        assertEquals("ConnectException", events.get(0).failure());
+    }
+
+    @Test
+    void slowAnswersTimeOutAndAreRetried() {
+        HttpTransport quick = transport(RetryPolicy.standard(), Duration.ofMillis(300));
+        sim.faults().on("GET", "/api/now/table/incident").times(1).delay(Duration.ofMillis(1500));
+        assertEquals(200, quick.send(Call.get("/api/now/table/incident")).status());
+        assertEquals("HttpTimeoutException", events.get(0).failure());
+
+        sim.faults().on("GET", "/api/now/table/incident").delay(Duration.ofMillis(1500));
+        ApiException e = assertThrows(ApiException.class, () -> quick.send(Call.get("/api/now/table/incident")));
+        assertEquals(Problem.TIMEOUT, e.problem());
+        assertEquals("ServiceNow at 127.0.0.1 did not answer in time; try again later or raise the timeout.", e.getMessage());
+    }
+
+    @Test
+    void aCreateWithoutAKeyIsNotRepeatedAfterAGatewayError() {
+        sim.faults().on("POST", "/api/now/table/incident").times(1).afterProcessing().respond(502);
+        Reply r = transport.send(create("{}"));
+        assertEquals(502, r.status());
+        assertEquals(1, events.size());
+        assertEquals(1, incidents());
+    }
+
+    @Test
+    void aCreateIsRepeatedAfter429BecauseNothingHappened() {
+        sim.faults().on("POST", "/api/now/table/incident").times(1).retryAfter(1).respond(429);
+        assertEquals(201, transport.send(create("{}")).status());
+        assertEquals(1, incidents());
+    }
+
+    @Test
+    void aCreateThatMayHaveHappenedIsLookedUpBeforeItIsSentAgain() {
+        AtomicInteger lookups = new AtomicInteger();
+        Call call = create("{\"correlation_id\":\"k1\"}").withReconcile(() -> {
+            lookups.incrementAndGet();
+            Reply found = transport.send(Call.get("/api/now/table/incident?sysparm_query=correlation_id=k1"));
+            return found.text().contains("\"sys_id\"") ? Optional.of(found) : Optional.empty();
+        });
+        sim.faults().on("POST", "/api/now/table/incident").times(1).afterProcessing().drop();
+        Reply r = transport.send(call);
+        assertEquals(200, r.status()); // the lookup's answer: the record the lost attempt made
+        assertEquals(1, lookups.get());
+        assertEquals(1, incidents());
+        assertEquals(1, sim.requests().matching("POST", "/api/now/table/incident").size());
+    }
+
+    @Test
+    void aCreateRefusedByTheGatewayIsSentAgainWhenTheLookupFindsNothing() {
+        Call call = create("{\"correlation_id\":\"k2\"}").withReconcile(Optional::empty);
+        sim.faults().on("POST", "/api/now/table/incident").times(1).respond(503);
+        assertEquals(201, transport.send(call).status());
+        assertEquals(1, incidents());
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedOnce() {
+        AtomicInteger renewals = new AtomicInteger();
+        Authentication flaky = new Authentication() {
+            @Override
+            public void apply(HttpRequest.Builder request) {
+                request.header("Authorization", renewals.get() == 0 ? "Bearer stale" : "Basic amVua2luczpqZW5raW5z");
+            }
+
+            @Override
+            public boolean renew() {
+                renewals.incrementAndGet();
+                return true;
+            }
+        };
+        HttpTransport t = transport.withAuthentication(flaky);
+        assertEquals(200, t.send(Call.get("/api/now/table/incident")).status());
+        assertEquals(1, renewals.get());
+        // a second 401 in the same call is final
+        assertEquals(401, t.withAuthentication(new Authentication() {
+            @Override
+            public void apply(HttpRequest.Builder request) {
+                request.header("Authorization", "Bearer stale");
+            }
+
+            @Override
+            public boolean renew() {
+                return true;
+            }
+        }).send(Call.get("/api/now/table/incident")).status());
+    }
+
+    @Test
+    void aBrokenListenerDoesNotBreakTheRequest() {
+        HttpTransport noisy = transport.withListener(e -> {
+            throw new IllegalStateException("boom");
+        });
+        assertEquals(200, noisy.send(Call.get("/api/now/table/incident")).status());
+    }
+}
