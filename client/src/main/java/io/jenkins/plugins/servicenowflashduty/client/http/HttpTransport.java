@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
@@ -22,8 +21,6 @@ import javax.net.ssl.SSLException;
  * checking whether the first one took effect. Thread-safe; one per configured service, shared by builds.
  */
 public final class HttpTransport {
-    private static final Set<Integer> RETRY_STATUSES = Set.of(429, 502, 503, 504);
-
     private final BaseUrl baseUrl;
     private final HttpSettings settings;
     private final HttpClient client;
@@ -115,7 +112,7 @@ public final class HttpTransport {
                 attempt--; // a fresh token is not a retry
                 continue;
             }
-            if (!RETRY_STATUSES.contains(reply.status()) || attempt >= policy.maxAttempts()) {
+            if (!settings.retryStatuses().contains(reply.status()) || attempt >= policy.maxAttempts()) {
                 return reply;
             }
             // 429 means the server refused before acting; a gateway error may hide a create that happened

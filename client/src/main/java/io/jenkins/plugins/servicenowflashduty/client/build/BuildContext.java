@@ -1,0 +1,30 @@
+package io.jenkins.plugins.servicenowflashduty.client.build;
+
+import java.util.Objects;
+
+/**
+ * What the operations know about the Jenkins build they act for: enough to describe it in a ticket or
+ * an alert and to link back to it. Plain data, filled in by the plugin.
+ *
+ * @param jobFullName the job's full name, e.g. {@code team/deploy-web/main}
+ * @param buildNumber the build number
+ * @param buildUrl absolute URL of the build page, or empty
+ * @param result {@code SUCCESS}, {@code UNSTABLE}, {@code FAILURE}, {@code ABORTED}, or empty while running
+ * @param branch the branch being built, or empty
+ * @param commit the commit being built, or empty
+ */
+public record BuildContext(String jobFullName, int buildNumber, String buildUrl, String result, String branch, String commit) {
+
+    public BuildContext {
+        Objects.requireNonNull(jobFullName, "jobFullName");
+        buildUrl = buildUrl == null ? "" : buildUrl;
+        result = result == null ? "" : result;
+        branch = branch == null ? "" : branch;
+        commit = commit == null ? "" : commit;
+    }
+
+    /** {@code team/deploy-web/main #42}. */
+    public String displayName() {
+        return jobFullName + " #" + buildNumber;
+    }
+}

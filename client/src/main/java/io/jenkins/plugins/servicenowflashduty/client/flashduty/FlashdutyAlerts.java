@@ -1,0 +1,128 @@
+package io.jenkins.plugins.servicenowflashduty.client.flashduty;
+
+import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Flashduty operations behind {@code flashdutyNotify} and the admin-wide failure alerts: trigger an
+ * alert for a failed or unstable build, recover it when the job is green again, send a test event.
+ */
+public final class FlashdutyAlerts {
+    static final String TEST_ALERT_KEY = "jenkins:test-alert";
+
+    private final FlashdutyClient client;
+
+    public FlashdutyAlerts(FlashdutyClient client) {
+        this.client = client;
+    }
+
+    /** {@code jenkins:{job full name}}: one alert per job, updated by each failure, recovered by the next success. */
+    public static String defaultAlertKey(BuildContext build) {
+        return "jenkins:" + build.jobFullName();
+    }
+
+    /** Opens or updates the job's alert. */
+    public PushResult trigger(BuildContext build, TriggerOptions options) {
+        EventStatus status = options.status() != null ? options.status() : statusFor(build.result());
+        if (status == EventStatus.OK) {
+            return resolve(build, options);
+        }
+        String title = blank(options.title()) ? defaultTitle(build) : options.title();
+        String description = options.description() != null ? options.description() : defaultDescription(build);
+        return client.push(AlertEvent.of(status, title, description, key(build, options), labels(build, options)));
+    }
+
+    /** Recovers the job's alert (Flashduty ignores a recovery for a key with no open alert). */
+    public PushResult resolve(BuildContext build, TriggerOptions options) {
+        String title = blank(options.title()) ? build.jobFullName() + " #" + build.buildNumber() + " recovered" : options.title();
+        String description = options.description() != null ? options.description() : defaultDescription(build);
+        return client.push(AlertEvent.of(EventStatus.OK, title, description, key(build, options), labels(build, options)));
+    }
+
+    /**
+     * The configuration page's "Send test alert": an Info event, recovered at once, so the admin sees it
+     * arrive without leaving an open alert behind.
+     */
+    public PushResult sendTest(String jenkinsUrl) {
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels.put("source", "jenkins");
+        if (!blank(jenkinsUrl)) {
+            labels.put("url", jenkinsUrl);
+        }
+        AlertEvent test = AlertEvent.of(EventStatus.INFO, "Test alert from Jenkins",
+                "Sent from the Jenkins configuration page to check the Flashduty integration. It recovers at once.",
+                TEST_ALERT_KEY, labels);
+        PushResult result = client.push(test);
+        client.push(test.recovered());
+        return result;
+    }
+
+    static EventStatus statusFor(String result) {
+        return switch (result) {
+            case "FAILURE" -> EventStatus.CRITICAL;
+            case "UNSTABLE" -> EventStatus.WARNING;
+            default -> EventStatus.INFO;
+        };
+    }
+
+    static String defaultTitle(BuildContext build) {
+        String what = switch (build.result()) {
+            case "FAILURE" -> "failed";
+            case "UNSTABLE" -> "is unstable";
+            case "ABORTED" -> "was aborted";
+            case "SUCCESS" -> "succeeded";
+            default -> "needs attention";
+        };
+        return build.jobFullName() + " #" + build.buildNumber() + " " + what;
+    }
+
+    private static String defaultDescription(BuildContext build) {
+        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName());
+        if (!build.result().isEmpty()) {
+            d.append(" finished with ").append(build.result());
+        }
+        if (!build.buildUrl().isEmpty()) {
+            d.append(": ").append(build.buildUrl());
+        }
+        return d.toString();
+    }
+
+    private static String key(BuildContext build, TriggerOptions options) {
+        return blank(options.alertKey()) ? defaultAlertKey(build) : options.alertKey();
+    }
+
+    /** Built-in labels first; a user label with the same (normalised) name replaces the built-in one. */
+    private static Map<String, Object> labels(BuildContext build, TriggerOptions options) {
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels.put("job", build.jobFullName());
+        labels.put("build", Integer.toString(build.buildNumber()));
+        putIfPresent(labels, "result", build.result());
+        putIfPresent(labels, "url", build.buildUrl());
+        putIfPresent(labels, "branch", build.branch());
+        putIfPresent(labels, "commit", build.commit());
+        if (options.incident() != null) {
+            putIfPresent(labels, "servicenow_incident", options.incident().number());
+            putIfPresent(labels, "servicenow_incident_url", options.incident().url());
+        }
+        if (options.labels() != null) {
+            for (Map.Entry<String, ?> e : options.labels().entrySet()) {
+                if (!blank(e.getKey())) {
+                    labels.remove(AlertEvent.labelKey(e.getKey()));
+                }
+                labels.put(e.getKey(), e.getValue());
+            }
+        }
+        return labels;
+    }
+
+    private static void putIfPresent(Map<String, Object> labels, String key, String value) {
+        if (!blank(value)) {
+            labels.put(key, value);
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

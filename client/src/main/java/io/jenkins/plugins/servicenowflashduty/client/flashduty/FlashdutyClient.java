@@ -1,0 +1,148 @@
+package io.jenkins.plugins.servicenowflashduty.client.flashduty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
+import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.http.Call;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
+import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
+import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Pushes events to one Flashduty standard alert integration. Thread-safe; one per configured integration.
+ *
+ * <p>Pushes are retried on network errors, 429 and 5xx: every event carries an {@code alert_key}, and
+ * Flashduty files a repeated event under the same alert (and drops an identical one), so a retry never
+ * opens a second alert.
+ */
+public final class FlashdutyClient {
+    /** Flashduty's SaaS API; on-premise installations have their own. */
+    public static final String DEFAULT_API_URL = "https://api.flashcat.cloud";
+    static final String PUSH_PATH = "/event/push/alert/standard";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpTransport transport;
+    private final Secret integrationKey;
+
+    /**
+     * @param settings timeouts, proxy and retries; the service name is set to "Flashduty"
+     * @param allowPlainHttp accept an {@code http://} API URL (a local sandbox)
+     */
+    public FlashdutyClient(String apiUrl, boolean allowPlainHttp, Secret integrationKey, HttpSettings settings) {
+        if (integrationKey == null || integrationKey.isBlank()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0,
+                    "The Flashduty integration key is empty; choose the credential that holds the standard alert integration's key.");
+        }
+        BaseUrl base = BaseUrl.parse(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl, allowPlainHttp);
+        // Flashduty's own adapters retry every 5xx; a repeated push is harmless (see above)
+        HttpSettings flashduty = settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504));
+        this.transport = new HttpTransport(base, flashduty, Authentication.NONE);
+        this.integrationKey = integrationKey;
+    }
+
+    private FlashdutyClient(HttpTransport transport, Secret integrationKey) {
+        this.transport = transport;
+        this.integrationKey = integrationKey;
+    }
+
+    /** The same client, reporting each attempt to a build's log. */
+    public FlashdutyClient withListener(RequestListener listener) {
+        return new FlashdutyClient(transport.withListener(listener), integrationKey);
+    }
+
+    /**
+     * Sends one event.
+     *
+     * @throws ApiException with one sentence: bad key, rate limited, refused event, unreachable...
+     */
+    public PushResult push(AlertEvent event) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("event_status", event.status().wire());
+        body.put("title_rule", event.title());
+        body.put("alert_key", event.alertKey());
+        if (!event.description().isEmpty()) {
+            body.put("description", event.description());
+        }
+        if (!event.labels().isEmpty()) {
+            ObjectNode labels = body.putObject("labels");
+            event.labels().forEach(labels::put);
+        }
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String path = PUSH_PATH + "?integration_key=" + URLEncoder.encode(integrationKey.reveal(), StandardCharsets.UTF_8);
+        Reply reply = transport.send(Call.json("POST", path, bytes, Call.Repeat.SAFE));
+        return read(reply, event);
+    }
+
+    private PushResult read(Reply reply, AlertEvent event) {
+        JsonNode json = null;
+        if (reply.isJson() || reply.text().trim().startsWith("{")) {
+            try {
+                json = JSON.readTree(reply.body());
+            } catch (IOException e) {
+                json = null;
+            }
+        }
+        String requestId = json == null ? reply.header("Flashcat-Request-Id").orElse("") : json.path("request_id").asText("");
+        JsonNode error = json == null ? null : json.get("error");
+        if (reply.ok() && json != null && (error == null || error.isNull())) {
+            String key = json.path("data").path("alert_key").asText("");
+            return new PushResult(key.isEmpty() ? event.alertKey() : key, requestId);
+        }
+        throw failure(reply.status(), error, requestId);
+    }
+
+    private ApiException failure(int status, JsonNode error, String requestId) {
+        String code = error == null ? "" : error.path("code").asText("");
+        String message = error == null ? "" : error.path("message").asText("");
+        String ref = requestId.isEmpty() ? "" : " (request " + requestId + ")";
+        if (code.equals("InvalidParameter") && message.contains("integration_key") || code.equals("Unauthorized") || status == 401) {
+            return new ApiException(Problem.BAD_CREDENTIALS, status,
+                    "Flashduty did not accept the integration key; check that the credential holds the key of a standard alert integration.");
+        }
+        if (code.equals("RequestTooFrequently") || status == 429) {
+            return new ApiException(Problem.RATE_LIMITED, status,
+                    "Flashduty is rate limiting this integration (100 requests a second, 1,000 a minute); try again later.");
+        }
+        if (code.equals("AccessDenied") || code.equals("NoLicense") || code.equals("ResourceNotFound") || status == 403) {
+            return new ApiException(Problem.FORBIDDEN, status, "Flashduty refused the alert: " + sentence(message, "access denied") + ref + ".");
+        }
+        if (code.equals("InvalidParameter") || code.equals("InvalidContentType") || code.equals("MethodNotAllowed")) {
+            return new ApiException(Problem.INVALID_INPUT, status, "Flashduty rejected the alert: " + sentence(message, code) + ref + ".");
+        }
+        if (code.equals("RouteNotFound") || status == 404) {
+            return new ApiException(Problem.NOT_FOUND, status,
+                    "Flashduty has no alert endpoint at " + transport.baseUrl() + "; check the Flashduty API URL.");
+        }
+        if (status >= 500) {
+            return new ApiException(Problem.SERVER_ERROR, status, "Flashduty failed with HTTP " + status + ref + "; try again later.");
+        }
+        if (error == null) {
+            return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "Flashduty answered HTTP " + status
+                    + " without an explanation; check the Flashduty API URL.");
+        }
+        return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "Flashduty refused the alert: " + sentence(message, code) + ref + ".");
+    }
+
+    private static String sentence(String message, String fallback) {
+        String m = message == null || message.isBlank() ? fallback : message.strip();
+        while (m.endsWith(".")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        return m;
+    }
+}
