@@ -1,0 +1,154 @@
+package io.jenkins.plugins.servicenowflashduty.client.servicenow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
+import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.http.Call;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
+import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * OAuth 2.0 through ServiceNow's {@code /oauth_token.do}: the client-credentials or the password grant.
+ * The access token is cached and shared by all builds until a minute before it expires, then renewed
+ * (with the refresh token when there is one); a 401 drops it so the next attempt gets a fresh one.
+ */
+public final class OAuthAuthentication implements Authentication {
+    private static final Duration EARLY = Duration.ofSeconds(60);
+
+    /** Which OAuth grant to use. */
+    public enum Grant { CLIENT_CREDENTIALS, PASSWORD }
+
+    private final HttpTransport tokenEndpoint;
+    private final String clientId;
+    private final Secret clientSecret;
+    private final Grant grant;
+    private final String userName;
+    private final Secret password;
+    private final Clock clock;
+    private Token token;
+
+    private record Token(Secret access, Secret refresh, Instant expiresAt) {
+    }
+
+    /**
+     * @param userName and {@code password}: only for the password grant
+     */
+    public OAuthAuthentication(String instanceUrl, boolean allowPlainHttp, HttpSettings settings, String clientId, Secret clientSecret,
+                               Grant grant, String userName, Secret password) {
+        this(new HttpTransport(BaseUrl.parse(instanceUrl, allowPlainHttp), settings.withServiceName("ServiceNow"), Authentication.NONE),
+                clientId, clientSecret, grant, userName, password, Clock.systemUTC());
+    }
+
+    OAuthAuthentication(HttpTransport tokenEndpoint, String clientId, Secret clientSecret, Grant grant, String userName,
+                        Secret password, Clock clock) {
+        if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The OAuth client ID or secret is empty; check the OAuth credential.");
+        }
+        if (grant == Grant.PASSWORD && (userName == null || userName.isBlank() || password == null)) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The OAuth password grant needs a user name and password; check the credential.");
+        }
+        this.tokenEndpoint = tokenEndpoint;
+        this.clientId = clientId.strip();
+        this.clientSecret = clientSecret;
+        this.grant = grant;
+        this.userName = userName;
+        this.password = password;
+        this.clock = clock;
+    }
+
+    @Override
+    public void apply(HttpRequest.Builder request) {
+        request.header("Authorization", "Bearer " + current().reveal());
+    }
+
+    @Override
+    public synchronized boolean renew() {
+        if (token != null) {
+            token = new Token(null, token.refresh(), Instant.MIN);
+        }
+        return true;
+    }
+
+    private synchronized Secret current() {
+        Instant now = clock.instant();
+        if (token != null && token.access() != null && now.plus(EARLY).isBefore(token.expiresAt())) {
+            return token.access();
+        }
+        if (token != null && token.refresh() != null) {
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "refresh_token");
+            form.put("refresh_token", token.refresh().reveal());
+            Token refreshed = request(form, false);
+            if (refreshed != null) {
+                token = refreshed;
+                return token.access();
+            }
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        if (grant == Grant.PASSWORD) {
+            form.put("grant_type", "password");
+            form.put("username", userName);
+            form.put("password", password.reveal());
+        } else {
+            form.put("grant_type", "client_credentials");
+        }
+        token = request(form, true);
+        return token.access();
+    }
+
+    /** Asks for a token; a failed refresh returns null so the full grant is tried instead. */
+    private Token request(Map<String, String> grantFields, boolean mustSucceed) {
+        Map<String, String> form = new LinkedHashMap<>(grantFields);
+        form.put("client_id", clientId);
+        form.put("client_secret", clientSecret.reveal());
+        String body = form.entrySet().stream()
+                .map(e -> ServiceNowClient.enc(e.getKey()) + "=" + ServiceNowClient.enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        Call call = new Call("POST", "/oauth_token.do", Map.of("Content-Type", "application/x-www-form-urlencoded",
+                "Accept", "application/json"), body.getBytes(StandardCharsets.UTF_8), Call.Repeat.SAFE, false, null);
+        Reply reply = tokenEndpoint.send(call);
+        if (!reply.ok()) {
+            if (!mustSucceed) {
+                return null;
+            }
+            if (reply.status() == 401 || reply.status() == 400) {
+                throw new ApiException(Problem.BAD_CREDENTIALS, reply.status(), grant == Grant.PASSWORD
+                        ? "ServiceNow did not grant an OAuth token; check the client ID and secret and the user's name and password."
+                        : "ServiceNow did not grant an OAuth token; check the client ID and secret, and that the instance allows the"
+                        + " client credentials grant (glide.oauth.inbound.client.credential.grant_type.enabled).");
+            }
+            throw ServiceNowErrors.of(reply, "issue an OAuth token", tokenEndpoint.baseUrl().host());
+        }
+        try {
+            JsonNode json = ServiceNowClient.JSON.readTree(reply.body());
+            String access = json.path("access_token").asText("");
+            if (access.isEmpty()) {
+                throw ServiceNowErrors.unexpected(reply.status(), tokenEndpoint.baseUrl().host());
+            }
+            long seconds = json.path("expires_in").asLong(1800);
+            String refresh = json.path("refresh_token").asText("");
+            Secret keptRefresh = !refresh.isEmpty() ? Secret.of(refresh) : token == null ? null : token.refresh();
+            return new Token(Secret.of(access), keptRefresh, clock.instant().plusSeconds(seconds));
+        } catch (IOException e) {
+            throw ServiceNowErrors.unexpected(reply.status(), tokenEndpoint.baseUrl().host());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OAuth " + grant + " client " + clientId;
+    }
+}

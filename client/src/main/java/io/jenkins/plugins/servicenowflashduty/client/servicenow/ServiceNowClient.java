@@ -1,0 +1,312 @@
+package io.jenkins.plugins.servicenowflashduty.client.servicenow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
+import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.http.Call;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
+import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The ServiceNow Table, Journal and Attachment APIs of one instance. Records travel as raw values
+ * ({@code sysparm_display_value=false}, references as plain sys_ids). Thread-safe; one per configured instance.
+ */
+public final class ServiceNowClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
+
+    private final HttpTransport transport;
+
+    /**
+     * @param instanceUrl the instance root, e.g. {@code https://acme.service-now.com}
+     * @param allowPlainHttp accept {@code http://} (a local sandbox)
+     */
+    public ServiceNowClient(String instanceUrl, boolean allowPlainHttp, Authentication authentication, HttpSettings settings) {
+        this(new HttpTransport(BaseUrl.parse(instanceUrl, allowPlainHttp), settings.withServiceName("ServiceNow"), authentication));
+    }
+
+    ServiceNowClient(HttpTransport transport) {
+        this.transport = transport;
+    }
+
+    /** Shares the connection pool; reports every attempt to the listener (a build's log). */
+    public ServiceNowClient withListener(RequestListener listener) {
+        return new ServiceNowClient(transport.withListener(listener));
+    }
+
+    HttpTransport http() {
+        return transport;
+    }
+
+    String host() {
+        return transport.baseUrl().host();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** One record by sys_id; a sentence when it does not exist or is hidden. */
+    public SnRecord get(String table, String sysId, String... fields) {
+        return find(table, sysId, fields).orElseThrow(() -> new ApiException(Problem.NOT_FOUND, 404,
+                "ServiceNow has no " + table + " record " + sysId + ", or the user may not read it."));
+    }
+
+    public Optional<SnRecord> find(String table, String sysId, String... fields) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        Reply reply = http().send(Call.get(tablePath(t) + "/" + id + "?" + RAW + fieldsParam(fields)));
+        if (reply.status() == 404 && reply.isJson()) {
+            return Optional.empty();
+        }
+        return Optional.of(record(t, single(reply, "read " + t + " " + id)));
+    }
+
+    /** One page of rows matching the query. */
+    public Page page(String table, TableQuery query, int offset, int limit, String... fields) {
+        String t = Tables.table(table);
+        if (limit < 1 || limit > 10000) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The page size must be between 1 and 10000, not " + limit + ".");
+        }
+        String path = tablePath(t) + "?" + RAW + "&sysparm_limit=" + limit + "&sysparm_offset=" + Math.max(0, offset)
+                + (query.encoded().isEmpty() ? "" : "&sysparm_query=" + enc(query.encoded())) + fieldsParam(fields);
+        Reply reply = http().send(Call.get(path));
+        if (reply.status() == 404 && reply.isJson() && reply.text().contains("No Record found")) {
+            return new Page(List.of(), 0, -1); // a v1-style answer for an empty list
+        }
+        JsonNode result = result(reply, "list " + t);
+        List<SnRecord> records = new ArrayList<>();
+        if (result.isArray()) {
+            result.forEach(n -> records.add(record(t, n)));
+        }
+        int total = reply.header("X-Total-Count").map(ServiceNowClient::parseInt).orElse(-1);
+        boolean more = records.size() == limit && (total < 0 || offset + limit < total);
+        return new Page(records, total, more ? offset + limit : -1);
+    }
+
+    /** Up to {@code limit} rows matching the query. */
+    public List<SnRecord> query(String table, TableQuery query, int limit, String... fields) {
+        return page(table, query, 0, limit, fields).records();
+    }
+
+    /** Every row matching the query, fetched page by page as the stream is consumed. */
+    public Stream<SnRecord> stream(String table, TableQuery query, int pageSize, String... fields) {
+        Iterator<SnRecord> it = new Iterator<>() {
+            private Iterator<SnRecord> current = List.<SnRecord>of().iterator();
+            private int nextOffset = 0;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && nextOffset >= 0) {
+                    Page p = page(table, query, nextOffset, pageSize, fields);
+                    current = p.records().iterator();
+                    nextOffset = p.nextOffset();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public SnRecord next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** A ticket by its number ({@code INC0010002}, {@code CHG0030001}, ...), in the table its prefix names. */
+    public Optional<SnRecord> findByNumber(String number, String... fields) {
+        String n = Tables.normaliseNumber(number);
+        String table = Tables.tableOfNumber(n);
+        String[] wanted = fields;
+        if (fields.length > 0 && !List.of(fields).contains("number")) {
+            wanted = Arrays.copyOf(fields, fields.length + 1);
+            wanted[fields.length] = "number";
+        }
+        // the number check guards against a query ServiceNow ignored
+        return query(table, TableQuery.where("number").is(n), 2, wanted).stream().filter(r -> n.equals(r.number())).findFirst();
+    }
+
+    /**
+     * The sys_id of a referenced record given its sys_id or its display value (a group's or CI's name, a
+     * user's user_name or name).
+     */
+    public String resolveReference(String table, String displayField, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "An empty " + table + " reference was given.");
+        }
+        String v = value.strip();
+        if (Tables.isSysId(v)) {
+            return v;
+        }
+        List<SnRecord> found = query(table, TableQuery.where(displayField).is(v), 2, "sys_id", displayField).stream()
+                .filter(r -> v.equals(r.get(displayField))).toList(); // guards against a query ServiceNow ignored
+        if (found.isEmpty()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "ServiceNow has no " + table + " whose " + displayField
+                    + " is '" + v + "'; check the name or give its sys_id.");
+        }
+        if (found.size() > 1) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "Several " + table + " records have the " + displayField
+                    + " '" + v + "'; give the sys_id of the one you mean.");
+        }
+        return found.get(0).sysId();
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Inserts a record. Retried only where the insert surely did not happen (no connection, 429). */
+    public SnRecord create(String table, Map<String, String> values) {
+        String t = Tables.table(table);
+        Reply reply = http().send(Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE));
+        return record(t, single(reply, "create a record in " + t));
+    }
+
+    /**
+     * Inserts a record at most once: when an attempt fails in a way that may hide a successful insert,
+     * the record is first looked up with {@code existing} (and each hit checked with {@code isOurs}) and
+     * reused if found.
+     */
+    public Created create(String table, Map<String, String> values, TableQuery existing, Predicate<SnRecord> isOurs) {
+        String t = Tables.table(table);
+        Call call = Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE)
+                .withReconcile(() -> query(t, existing, 5).stream().filter(isOurs).findFirst().map(r -> asReply(r)));
+        Reply reply = http().send(call);
+        SnRecord record = record(t, single(reply, "create a record in " + t));
+        return new Created(record, reply.status() != 201);
+    }
+
+    public SnRecord update(String table, String sysId, Map<String, String> values) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        Reply reply = http().send(Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW, body(values), Call.Repeat.SAFE));
+        return record(t, single(reply, "update " + t + " " + id));
+    }
+
+    public void delete(String table, String sysId) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        Reply reply = http().send(new Call("DELETE", tablePath(t) + "/" + id, Map.of("Accept", "application/json"), null,
+                Call.Repeat.SAFE, true, null));
+        if (reply.status() == 404) {
+            return; // already gone, possibly by an earlier attempt of this very call
+        }
+        if (!reply.ok()) {
+            throw ServiceNowErrors.of(reply, "delete " + t + " " + id, host());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String tablePath(String table) {
+        return "/api/now/table/" + table;
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String fieldsParam(String... fields) {
+        return fields.length == 0 ? "" : "&sysparm_fields=" + enc(String.join(",", fields));
+    }
+
+    static byte[] body(Map<String, String> values) {
+        ObjectNode node = JSON.createObjectNode();
+        values.forEach(node::put);
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Reply asReply(SnRecord record) {
+        ObjectNode node = JSON.createObjectNode();
+        ObjectNode result = node.putObject("result");
+        record.values().forEach(result::put);
+        try {
+            return new Reply(200, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true),
+                    JSON.writeValueAsBytes(node));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The {@code result} of a successful answer, or the sentence for a failed one. */
+    JsonNode result(Reply reply, String what) {
+        if (!reply.ok()) {
+            throw ServiceNowErrors.of(reply, what, host());
+        }
+        try {
+            JsonNode root = JSON.readTree(reply.body());
+            if (root == null || !root.has("result")) {
+                throw ServiceNowErrors.unexpected(reply.status(), host());
+            }
+            return root.get("result");
+        } catch (IOException e) {
+            throw ServiceNowErrors.unexpected(reply.status(), host());
+        }
+    }
+
+    /** A single record: an object, or (in some answers) an array holding one. */
+    JsonNode single(Reply reply, String what) {
+        JsonNode result = result(reply, what);
+        if (result.isArray()) {
+            if (result.isEmpty()) {
+                throw new ApiException(Problem.NOT_FOUND, reply.status(), "ServiceNow returned no record when asked to " + what + ".");
+            }
+            return result.get(0);
+        }
+        return result;
+    }
+
+    static SnRecord record(String table, JsonNode node) {
+        Map<String, String> values = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> values.put(e.getKey(), text(e.getValue())));
+        return new SnRecord(table, values);
+    }
+
+    /** A value as a string: plain values as they are, {@code {value, ...}} objects by their value. */
+    static String text(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "";
+        }
+        if (v.isObject()) {
+            JsonNode inner = v.get("value");
+            return inner == null ? v.toString() : text(inner);
+        }
+        if (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()) && !v.isBigInteger()) {
+            return Long.toString(v.asLong()); // the Change API writes -5.0 for state -5
+        }
+        return v.asText();
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.jenkins.plugins.servicenowflashduty.client.servicenow;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One ServiceNow record as raw database values: every value a string, references as sys_ids.
+ *
+ * @param table the table it was read from
+ */
+public record SnRecord(String table, Map<String, String> values) {
+
+    public SnRecord {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The value of a field, or empty when absent. */
+    public String get(String field) {
+        return values.getOrDefault(field, "");
+    }
+
+    public String sysId() {
+        return get("sys_id");
+    }
+
+    public String number() {
+        return get("number");
+    }
+}
