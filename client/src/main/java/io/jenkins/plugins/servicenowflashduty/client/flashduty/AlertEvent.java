@@ -2,11 +2,8 @@ package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,7 +52,7 @@ public final class AlertEvent {
             throw invalid("The Flashduty alert key is empty; it groups the events of one alert and recovers it.");
         }
         return new AlertEvent(status, cut(title.strip(), MAX_TITLE), cut(description == null ? "" : description, MAX_DESCRIPTION),
-                key(alertKey.strip()), labels(labels));
+                Keys.shorten(alertKey.strip(), MAX_KEY), labels(labels));
     }
 
     private static ApiException invalid(String sentence) {
@@ -72,15 +69,6 @@ public final class AlertEvent {
             end--;
         }
         return s.substring(0, end);
-    }
-
-    /** A key too long for Flashduty keeps its start and gets a hash of the whole, so it stays unique and stable. */
-    static String key(String key) {
-        if (key.length() <= MAX_KEY) {
-            return key;
-        }
-        String hash = sha256(key).substring(0, 16);
-        return cut(key, MAX_KEY - hash.length() - 1) + "#" + hash;
     }
 
     private static Map<String, String> labels(Map<String, ?> input) {
@@ -118,14 +106,6 @@ public final class AlertEvent {
             b.insert(0, '_');
         }
         return cut(b.toString(), MAX_LABEL_KEY);
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public EventStatus status() {

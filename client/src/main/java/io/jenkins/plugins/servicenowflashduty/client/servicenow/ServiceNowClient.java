@@ -60,6 +60,11 @@ public final class ServiceNowClient {
         return transport;
     }
 
+    /** The page of a record in the ServiceNow UI, for links in logs and build pages. */
+    public String recordUrl(String table, String sysId) {
+        return transport.baseUrl() + "/" + Tables.table(table) + ".do?sys_id=" + Tables.sysId(sysId);
+    }
+
     String host() {
         return transport.baseUrl().host();
     }
@@ -204,6 +209,23 @@ public final class ServiceNowClient {
         return record(t, single(reply, "update " + t + " " + id));
     }
 
+    /**
+     * Appends a journal entry ({@code work_notes} or {@code comments}). Journal writes add, never replace,
+     * so a retry after a lost answer first checks the newest entries for the same text.
+     */
+    public SnRecord appendJournal(String table, String sysId, String column, String text) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        Call call = Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW + "&sysparm_fields=sys_id,number",
+                        body(Map.of(column, text)), Call.Repeat.CREATE)
+                .withReconcile(() -> query("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
+                        .orderByDescending("sys_created_on"), 5, "element_id", "value").stream()
+                        .anyMatch(e -> id.equals(e.get("element_id")) && text.equals(e.get("value")))
+                        ? Optional.of(asReply(get(t, id, "sys_id", "number"))) : Optional.empty());
+        Reply reply = http().send(call);
+        return record(t, single(reply, "add a " + column.replace('_', ' ') + " entry to " + t + " " + id));
+    }
+
     public void delete(String table, String sysId) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
@@ -215,6 +237,40 @@ public final class ServiceNowClient {
         if (!reply.ok()) {
             throw ServiceNowErrors.of(reply, "delete " + t + " " + id, host());
         }
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    /**
+     * Attaches bytes to a record. A retry after a lost answer first looks for an attachment of the same
+     * name and size on the record, so the file is not attached twice.
+     */
+    public SnRecord attach(String table, String sysId, String fileName, String contentType, byte[] content) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        if (fileName == null || fileName.isBlank() || fileName.contains("/") || fileName.contains("\\")) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The attachment needs a plain file name, not '" + fileName + "'.");
+        }
+        String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+        String path = "/api/now/attachment/file?table_name=" + enc(t) + "&table_sys_id=" + id + "&file_name=" + enc(fileName);
+        Call call = new Call("POST", path, Map.of("Content-Type", type, "Accept", "application/json"), content, Call.Repeat.CREATE, true, null)
+                .withReconcile(() -> attachments(t, id).stream()
+                        .filter(a -> fileName.equals(a.get("file_name")) && Integer.toString(content.length).equals(a.get("size_bytes")))
+                        .findFirst().map(ServiceNowClient::asReply));
+        Reply reply = http().send(call);
+        return record("sys_attachment", single(reply, "attach " + fileName + " to " + t + " " + id));
+    }
+
+    /** The attachments of a record. */
+    public List<SnRecord> attachments(String table, String sysId) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        String query = TableQuery.where("table_name").is(t).and("table_sys_id").is(id).encoded();
+        Reply reply = http().send(Call.get("/api/now/attachment?sysparm_limit=1000&sysparm_query=" + enc(query)));
+        JsonNode result = result(reply, "list the attachments of " + t + " " + id);
+        List<SnRecord> out = new ArrayList<>();
+        result.forEach(n -> out.add(record("sys_attachment", n)));
+        return out;
     }
 
     // ---------------------------------------------------------------- helpers

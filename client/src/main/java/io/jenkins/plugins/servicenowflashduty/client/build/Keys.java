@@ -1,0 +1,36 @@
+package io.jenkins.plugins.servicenowflashduty.client.build;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** De-duplication keys (incident correlation ids, alert keys) cut to a service's column size. */
+public final class Keys {
+    private Keys() {
+    }
+
+    /**
+     * The key itself when it fits; otherwise its start and a hash of the whole, so a long job name still
+     * gives one stable key that no other job shares.
+     */
+    public static String shorten(String key, int max) {
+        if (key.length() <= max) {
+            return key;
+        }
+        String hash = sha256(key).substring(0, 16);
+        int keep = max - hash.length() - 1;
+        if (Character.isHighSurrogate(key.charAt(keep - 1))) {
+            keep--;
+        }
+        return key.substring(0, keep) + "#" + hash;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

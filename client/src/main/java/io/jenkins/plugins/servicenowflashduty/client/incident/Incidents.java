@@ -1,0 +1,217 @@
+package io.jenkins.plugins.servicenowflashduty.client.incident;
+
+import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Created;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Incidents that follow a job: raised when it fails (a work note on the open one when it fails again,
+ * never a twin), resolved when it recovers. The operation behind {@code serviceNowIncident}.
+ */
+public final class Incidents {
+    static final String TABLE = "incident";
+    /** New, In Progress, On Hold: an incident still being worked on. */
+    static final List<String> OPEN_STATES = List.of("1", "2", "3");
+    static final int MAX_SHORT_DESCRIPTION = 160;
+    static final int MAX_KEY = 100;
+    private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,79}");
+    private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "incident_state", "sys_id", "number");
+    /** Preferred resolution codes: current releases first, then older instances'. */
+    private static final List<String> DEFAULT_CLOSE_CODES = List.of("Solution provided", "Solved (Permanently)");
+
+    private final ServiceNowClient client;
+
+    public Incidents(ServiceNowClient client) {
+        this.client = client;
+    }
+
+    /** {@code jenkins:{job full name}}: every failure of a job belongs to one incident until it is resolved. */
+    public static String defaultKey(BuildContext build) {
+        return "jenkins:" + build.jobFullName();
+    }
+
+    /** Opens an incident for a failed build, or notes the new failure on the one already open. */
+    public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
+        String key = key(build, request.correlationKey());
+        String shortDescription = blank(request.shortDescription()) ? keepEnd(build.displayName(), MAX_SHORT_DESCRIPTION - 7) + " failed"
+                : request.shortDescription().strip();
+        if (shortDescription.length() > MAX_SHORT_DESCRIPTION) {
+            throw invalid("The short description is " + shortDescription.length() + " characters long; ServiceNow keeps "
+                    + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("short_description", shortDescription);
+        values.put("description", request.description() != null ? request.description() : defaultDescription(build));
+        values.put("urgency", level("urgency", request.urgency()));
+        values.put("impact", level("impact", request.impact()));
+        putIfPresent(values, "category", request.category());
+        putIfPresent(values, "subcategory", request.subcategory());
+        Map<String, String> extra = extraFields(request.extraFields());
+
+        SnRecord open = findOpen(key);
+        if (open != null) {
+            String note = blank(request.workNote())
+                    ? "Failed again in " + build.displayName() + (build.buildUrl().isEmpty() ? "" : ": " + build.buildUrl())
+                    : request.workNote();
+            client.appendJournal(TABLE, open.sysId(), "work_notes", note);
+            return outcome(IncidentOutcome.Action.UPDATED, open, "Incident " + open.number() + " is still open; added a work note.");
+        }
+        if (!blank(request.assignmentGroup())) {
+            values.put("assignment_group", client.resolveReference("sys_user_group", "name", request.assignmentGroup()));
+        }
+        if (!blank(request.caller())) {
+            values.put("caller_id", resolveUser(request.caller()));
+        }
+        if (!blank(request.configurationItem())) {
+            values.put("cmdb_ci", client.resolveReference("cmdb_ci", "name", request.configurationItem()));
+        }
+        values.putAll(extra);
+        values.put("correlation_id", key);
+        values.put("correlation_display", "Jenkins");
+        Created created = client.create(TABLE, values, openQuery(key), r -> key.equals(r.get("correlation_id")));
+        SnRecord incident = created.record();
+        return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ".");
+    }
+
+    /** Resolves the open incident of this key, if any, with a resolution code and notes. */
+    public IncidentOutcome resolve(BuildContext build, String correlationKey, String closeCode, String closeNotes) {
+        String key = key(build, correlationKey);
+        SnRecord open = findOpen(key);
+        if (open == null) {
+            return new IncidentOutcome(IncidentOutcome.Action.NONE, "", "", "", "No open incident for " + key + "; nothing to resolve.");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("state", "6");
+        values.put("close_code", closeCode(closeCode));
+        values.put("close_notes", blank(closeNotes)
+                ? "Resolved by Jenkins: " + build.displayName() + " succeeded" + (build.buildUrl().isEmpty() ? "." : ": " + build.buildUrl())
+                : closeNotes);
+        client.update(TABLE, open.sysId(), values);
+        return outcome(IncidentOutcome.Action.RESOLVED, open, "Resolved incident " + open.number() + ".");
+    }
+
+    private SnRecord findOpen(String key) {
+        return client.query(TABLE, openQuery(key), 5, "sys_id", "number", "state", "correlation_id").stream()
+                .filter(r -> key.equals(r.get("correlation_id")) && OPEN_STATES.contains(r.get("state")))
+                .findFirst().orElse(null);
+    }
+
+    private static TableQuery openQuery(String key) {
+        return TableQuery.where("correlation_id").is(key).and("state").in(OPEN_STATES).orderBy("sys_created_on");
+    }
+
+    /** A user given by sys_id, user_name or full name. */
+    private String resolveUser(String user) {
+        try {
+            return client.resolveReference("sys_user", "user_name", user);
+        } catch (ApiException e) {
+            if (e.problem() != Problem.INVALID_INPUT) {
+                throw e;
+            }
+            return client.resolveReference("sys_user", "name", user);
+        }
+    }
+
+    /** The caller's code if the instance knows it; otherwise the instance's usual "solved" code. */
+    private String closeCode(String requested) {
+        List<String> known = client.query("sys_choice", TableQuery.where("name").is(TABLE).and("element").is("close_code")
+                .and("inactive").is("false"), 100, "value", "name", "element").stream()
+                .filter(c -> TABLE.equals(c.get("name")) && "close_code".equals(c.get("element")))
+                .map(c -> c.get("value")).toList();
+        if (!blank(requested)) {
+            if (!known.isEmpty() && !known.contains(requested.strip())) {
+                throw invalid("'" + requested + "' is not a resolution code on this instance; use one of: " + String.join(", ", known) + ".");
+            }
+            return requested.strip();
+        }
+        return DEFAULT_CLOSE_CODES.stream().filter(known::contains).findFirst()
+                .orElse(known.isEmpty() ? DEFAULT_CLOSE_CODES.get(0) : known.get(0));
+    }
+
+    /** The key as sent: checked for characters queries cannot carry, and hashed down when too long. */
+    static String key(BuildContext build, String requested) {
+        String key = blank(requested) ? defaultKey(build) : requested.strip();
+        if (key.contains("^") || key.contains(",")) {
+            throw invalid("The correlation key '" + key + "' contains '^' or ',', which ServiceNow queries cannot carry.");
+        }
+        return Keys.shorten(key, MAX_KEY);
+    }
+
+    static String level(String what, String value) {
+        if (blank(value)) {
+            return "2";
+        }
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "1", "high" -> "1";
+            case "2", "medium" -> "2";
+            case "3", "low" -> "3";
+            default -> throw invalid("'" + value + "' is not a valid " + what + "; use 1 (high), 2 (medium) or 3 (low).");
+        };
+    }
+
+    private static Map<String, String> extraFields(Map<String, String> extra) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (extra == null) {
+            return out;
+        }
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            String name = e.getKey() == null ? "" : e.getKey().strip();
+            if (!FIELD.matcher(name).matches()) {
+                throw invalid("'" + e.getKey() + "' is not a ServiceNow field name; use the column name, e.g. u_team.");
+            }
+            if (SET_BY_STEP.contains(name)) {
+                throw invalid("The field " + name + " is set by the step itself and cannot be given as an extra field.");
+            }
+            out.put(name, e.getValue() == null ? "" : e.getValue());
+        }
+        return out;
+    }
+
+    private IncidentOutcome outcome(IncidentOutcome.Action action, SnRecord incident, String message) {
+        return new IncidentOutcome(action, incident.number(), incident.sysId(), client.recordUrl(TABLE, incident.sysId()), message);
+    }
+
+    private static String defaultDescription(BuildContext build) {
+        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
+        if (!build.buildUrl().isEmpty()) {
+            d.append("\nBuild: ").append(build.buildUrl());
+        }
+        if (!build.branch().isEmpty()) {
+            d.append("\nBranch: ").append(build.branch());
+        }
+        if (!build.commit().isEmpty()) {
+            d.append("\nCommit: ").append(build.commit());
+        }
+        return d.toString();
+    }
+
+    /** A generated text cut from the front: the end of a job's full name is the part that tells jobs apart. */
+    private static String keepEnd(String text, int max) {
+        return text.length() <= max ? text : "…" + text.substring(text.length() - (max - 1));
+    }
+
+    private static void putIfPresent(Map<String, String> values, String key, String value) {
+        if (!blank(value)) {
+            values.put(key, value.strip());
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static ApiException invalid(String sentence) {
+        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
+    }
+}

@@ -1,0 +1,48 @@
+package io.jenkins.plugins.servicenowflashduty.client.worknote;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import java.util.List;
+
+/** Work notes and comments on any ticket: the operation behind {@code serviceNowWorkNote}. */
+public final class WorkNotes {
+    /** Journal entries beyond this are refused: a build log belongs in an attachment, not a note. */
+    public static final int MAX_TEXT = 100_000;
+
+    private final ServiceNowClient client;
+
+    public WorkNotes(ServiceNowClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Appends an entry; a retry never adds it twice where the journal is readable.
+     *
+     * @return the ticket, with its number
+     */
+    public SnRecord add(TicketRef ticket, JournalField field, String text) {
+        if (text == null || text.isBlank()) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
+        }
+        if (text.length() > MAX_TEXT) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The note is " + text.length() + " characters long; keep it under "
+                    + MAX_TEXT + " and attach long logs as a file instead.");
+        }
+        SnRecord target = ticket.resolve(client);
+        return client.appendJournal(ticket.table(), target.sysId(), field.column(), text);
+    }
+
+    /** The newest entries first; empty when the user may not read the journal (ServiceNow hides it silently). */
+    public List<JournalEntry> read(TicketRef ticket, JournalField field, int limit) {
+        SnRecord target = ticket.resolve(client);
+        return client.query("sys_journal_field", TableQuery.where("element_id").is(target.sysId()).and("element").is(field.column())
+                        .orderByDescending("sys_created_on"), limit, "element", "element_id", "value", "sys_created_on", "sys_created_by")
+                .stream()
+                .filter(r -> target.sysId().equals(r.get("element_id")))
+                .map(r -> new JournalEntry(r.get("element"), r.get("value"), r.get("sys_created_on"), r.get("sys_created_by")))
+                .toList();
+    }
+}
