@@ -5,15 +5,14 @@ import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.Created;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Incidents that follow a job: raised when it fails (a work note on the open one when it fails again,
@@ -23,9 +22,7 @@ public final class Incidents {
     static final String TABLE = "incident";
     /** New, In Progress, On Hold: an incident still being worked on. */
     static final List<String> OPEN_STATES = List.of("1", "2", "3");
-    static final int MAX_SHORT_DESCRIPTION = 160;
     static final int MAX_KEY = 100;
-    private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,79}");
     private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "incident_state", "sys_id", "number");
     /** Preferred resolution codes: current releases first, then older instances'. */
     private static final List<String> DEFAULT_CLOSE_CODES = List.of("Solution provided", "Solved (Permanently)");
@@ -44,20 +41,17 @@ public final class Incidents {
     /** Opens an incident for a failed build, or notes the new failure on the one already open. */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
         String key = key(build, request.correlationKey());
-        String shortDescription = blank(request.shortDescription()) ? keepEnd(build.displayName(), MAX_SHORT_DESCRIPTION - 7) + " failed"
-                : request.shortDescription().strip();
-        if (shortDescription.length() > MAX_SHORT_DESCRIPTION) {
-            throw invalid("The short description is " + shortDescription.length() + " characters long; ServiceNow keeps "
-                    + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");
-        }
+        String shortDescription = blank(request.shortDescription())
+                ? keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 7) + " failed"
+                : FieldValues.shortDescription(request.shortDescription());
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         values.put("description", request.description() != null ? request.description() : defaultDescription(build));
-        values.put("urgency", level("urgency", request.urgency()));
-        values.put("impact", level("impact", request.impact()));
-        putIfPresent(values, "category", request.category());
-        putIfPresent(values, "subcategory", request.subcategory());
-        Map<String, String> extra = extraFields(request.extraFields());
+        values.put("urgency", blank(request.urgency()) ? "2" : FieldValues.level("urgency", request.urgency()));
+        values.put("impact", blank(request.impact()) ? "2" : FieldValues.level("impact", request.impact()));
+        FieldValues.putIfPresent(values, "category", request.category());
+        FieldValues.putIfPresent(values, "subcategory", request.subcategory());
+        Map<String, String> extra = FieldValues.extra(request.extraFields(), SET_BY_STEP);
 
         SnRecord open = findOpen(key);
         if (open != null) {
@@ -148,36 +142,6 @@ public final class Incidents {
         return Keys.shorten(key, MAX_KEY);
     }
 
-    static String level(String what, String value) {
-        if (blank(value)) {
-            return "2";
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "1", "high" -> "1";
-            case "2", "medium" -> "2";
-            case "3", "low" -> "3";
-            default -> throw invalid("'" + value + "' is not a valid " + what + "; use 1 (high), 2 (medium) or 3 (low).");
-        };
-    }
-
-    private static Map<String, String> extraFields(Map<String, String> extra) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (extra == null) {
-            return out;
-        }
-        for (Map.Entry<String, String> e : extra.entrySet()) {
-            String name = e.getKey() == null ? "" : e.getKey().strip();
-            if (!FIELD.matcher(name).matches()) {
-                throw invalid("'" + e.getKey() + "' is not a ServiceNow field name; use the column name, e.g. u_team.");
-            }
-            if (SET_BY_STEP.contains(name)) {
-                throw invalid("The field " + name + " is set by the step itself and cannot be given as an extra field.");
-            }
-            out.put(name, e.getValue() == null ? "" : e.getValue());
-        }
-        return out;
-    }
-
     private IncidentOutcome outcome(IncidentOutcome.Action action, SnRecord incident, String message) {
         return new IncidentOutcome(action, incident.number(), incident.sysId(), client.recordUrl(TABLE, incident.sysId()), message);
     }
@@ -199,12 +163,6 @@ public final class Incidents {
     /** A generated text cut from the front: the end of a job's full name is the part that tells jobs apart. */
     private static String keepEnd(String text, int max) {
         return text.length() <= max ? text : "…" + text.substring(text.length() - (max - 1));
-    }
-
-    private static void putIfPresent(Map<String, String> values, String key, String value) {
-        if (!blank(value)) {
-            values.put(key, value.strip());
-        }
     }
 
     private static boolean blank(String s) {

@@ -25,7 +25,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -38,6 +40,8 @@ public final class ServiceNowClient {
     private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
 
     private final HttpTransport transport;
+    /** Set once the instance proved to lack {@code /api/sn_chg_rest}; shared by copies made with {@link #withListener}. */
+    private final AtomicBoolean changeApiMissing;
 
     /**
      * @param instanceUrl the instance root, e.g. {@code https://acme.service-now.com}
@@ -48,12 +52,17 @@ public final class ServiceNowClient {
     }
 
     ServiceNowClient(HttpTransport transport) {
+        this(transport, new AtomicBoolean());
+    }
+
+    private ServiceNowClient(HttpTransport transport, AtomicBoolean changeApiMissing) {
         this.transport = transport;
+        this.changeApiMissing = changeApiMissing;
     }
 
     /** Shares the connection pool; reports every attempt to the listener (a build's log). */
     public ServiceNowClient withListener(RequestListener listener) {
-        return new ServiceNowClient(transport.withListener(listener));
+        return new ServiceNowClient(transport.withListener(listener), changeApiMissing);
     }
 
     HttpTransport http() {
@@ -195,11 +204,11 @@ public final class ServiceNowClient {
      */
     public Created create(String table, Map<String, String> values, TableQuery existing, Predicate<SnRecord> isOurs) {
         String t = Tables.table(table);
+        AtomicBoolean reused = new AtomicBoolean();
         Call call = Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE)
-                .withReconcile(() -> query(t, existing, 5).stream().filter(isOurs).findFirst().map(r -> asReply(r)));
+                .withReconcile(reuse(() -> query(t, existing, 5).stream().filter(isOurs).findFirst(), reused));
         Reply reply = http().send(call);
-        SnRecord record = record(t, single(reply, "create a record in " + t));
-        return new Created(record, reply.status() != 201);
+        return new Created(record(t, single(reply, "create a record in " + t)), reused.get());
     }
 
     public SnRecord update(String table, String sysId, Map<String, String> values) {
@@ -237,6 +246,75 @@ public final class ServiceNowClient {
         if (!reply.ok()) {
             throw ServiceNowErrors.of(reply, "delete " + t + " " + id, host());
         }
+    }
+
+    // ---------------------------------------------------------------- change management API
+
+    /**
+     * Creates a change through the Change Management API ({@code /api/sn_chg_rest/change/...}), or through
+     * the Table API on {@code change_request} where that API is not installed. {@code correlationId}
+     * must be unique to this creation: a retry after a lost answer finds the change by it.
+     *
+     * @param type normal, emergency or standard
+     * @param templateSysId for a standard change, the template (else null)
+     */
+    public Created createChange(String type, String templateSysId, Map<String, String> values, String correlationId) {
+        Map<String, String> body = new LinkedHashMap<>(values);
+        body.put("correlation_id", correlationId);
+        TableQuery existing = TableQuery.where("correlation_id").is(correlationId);
+        Predicate<SnRecord> ours = r -> correlationId.equals(r.get("correlation_id"));
+        if (!changeApiMissing.get()) {
+            String path = "/api/sn_chg_rest/change/" + (templateSysId == null ? enc(type) : "standard/" + Tables.sysId(templateSysId));
+            AtomicBoolean reused = new AtomicBoolean();
+            Call call = Call.json("POST", path, body(body), Call.Repeat.CREATE)
+                    .withReconcile(reuse(() -> query("change_request", existing, 2).stream().filter(ours).findFirst(), reused));
+            Reply reply = http().send(call);
+            if (!changeApiAbsent(reply)) {
+                return new Created(record("change_request", single(reply, "create a " + type + " change")), reused.get());
+            }
+            changeApiMissing.set(true); // remembered: no second probe for every change
+        }
+        Map<String, String> tableValues = new LinkedHashMap<>();
+        tableValues.put("type", type);
+        if (templateSysId != null) {
+            tableValues.putAll(templateFields(templateSysId));
+            tableValues.put("std_change_producer_version", templateSysId);
+        }
+        tableValues.putAll(body);
+        return create("change_request", tableValues, existing, ours);
+    }
+
+    /** Whether the instance lacks the Change Management REST API (it answers as for an unknown URI). */
+    public boolean changeApiMissing() {
+        return changeApiMissing.get();
+    }
+
+    /** A reconcile step that answers with the record an earlier attempt made, and notes that it did. */
+    private static Supplier<Optional<Reply>> reuse(Supplier<Optional<SnRecord>> lookup, AtomicBoolean reused) {
+        return () -> {
+            Optional<SnRecord> found = lookup.get();
+            found.ifPresent(r -> reused.set(true));
+            return found.map(ServiceNowClient::asReply);
+        };
+    }
+
+    private static boolean changeApiAbsent(Reply reply) {
+        return reply.status() == 400 && reply.text().contains("Requested URI does not represent any resource")
+                || reply.status() == 404 && !reply.text().contains("No Record found");
+    }
+
+    /** A standard change template's preset fields, applied by hand when only the Table API is there. */
+    private Map<String, String> templateFields(String templateSysId) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        SnRecord template = get("std_change_record_producer", templateSysId, "template", "short_description");
+        for (String pair : template.get("template").split("\\^")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && !pair.startsWith("EQ")) {
+                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        fields.putIfAbsent("short_description", template.get("short_description"));
+        return fields;
     }
 
     // ---------------------------------------------------------------- attachments

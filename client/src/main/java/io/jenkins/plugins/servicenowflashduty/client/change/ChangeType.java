@@ -1,0 +1,25 @@
+package io.jenkins.plugins.servicenowflashduty.client.change;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import java.util.Locale;
+
+/** Normal changes need approval, standard ones are pre-approved from a template, emergency ones are expedited. */
+public enum ChangeType {
+    NORMAL, STANDARD, EMERGENCY;
+
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ChangeType parse(String text) {
+        if (text == null || text.isBlank()) {
+            return NORMAL;
+        }
+        try {
+            return valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "'" + text + "' is not a change type; use normal, standard or emergency.");
+        }
+    }
+}

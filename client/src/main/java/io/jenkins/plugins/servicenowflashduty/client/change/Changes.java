@@ -1,0 +1,216 @@
+package io.jenkins.plugins.servicenowflashduty.client.change;
+
+import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The life of a deployment's change request: open it with the build's details, ask for approval, move
+ * it to Implement when the deployment starts, close it with the real result, or cancel it. The
+ * operations behind {@code serviceNowCreateChange}.
+ */
+public final class Changes {
+    static final String TABLE = "change_request";
+    private static final DateTimeFormatter SN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Pattern SN_DATE_TEXT = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+    private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "type", "sys_id", "number", "approval");
+    private static final String[] FIELDS = {"sys_id", "number", "type", "state", "approval"};
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ServiceNowClient client;
+
+    public Changes(ServiceNowClient client) {
+        this.client = client;
+    }
+
+    /** Opens a change for a deployment; the description ends with a link back to the build. */
+    public ChangeRef open(BuildContext build, ChangeRequest request) {
+        ChangeType type = request.type() == null ? ChangeType.NORMAL : request.type();
+        String shortDescription = FieldValues.shortDescription(request.shortDescription() == null || request.shortDescription().isBlank()
+                ? "Deploy " + build.displayName() : request.shortDescription());
+        String template = null;
+        if (type == ChangeType.STANDARD) {
+            if (request.template() == null || request.template().isBlank()) {
+                throw invalid("A standard change needs a template; give the name or sys_id of a standard change template.");
+            }
+            template = client.resolveReference("std_change_record_producer", "name", request.template());
+        } else if (request.template() != null && !request.template().isBlank()) {
+            throw invalid("Only standard changes come from a template; set the type to standard or leave the template out.");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("short_description", shortDescription);
+        String description = request.description() == null ? "" : request.description().strip();
+        values.put("description", (description.isEmpty() ? "" : description + "\n\n") + buildDetails(build));
+        FieldValues.putIfPresent(values, "implementation_plan", request.implementationPlan());
+        FieldValues.putIfPresent(values, "backout_plan", request.backoutPlan());
+        FieldValues.putIfPresent(values, "test_plan", request.testPlan());
+        if (request.risk() != null && !request.risk().isBlank()) {
+            values.put("risk", risk(request.risk()));
+        }
+        if (request.impact() != null && !request.impact().isBlank()) {
+            values.put("impact", FieldValues.level("impact", request.impact()));
+        }
+        String start = date("planned start", request.plannedStart());
+        String end = date("planned end", request.plannedEnd());
+        if (start != null && end != null && start.compareTo(end) > 0) {
+            throw invalid("The planned end (" + end + " UTC) is before the planned start (" + start + " UTC).");
+        }
+        FieldValues.putIfPresent(values, "start_date", start);
+        FieldValues.putIfPresent(values, "end_date", end);
+        if (request.assignmentGroup() != null && !request.assignmentGroup().isBlank()) {
+            values.put("assignment_group", client.resolveReference("sys_user_group", "name", request.assignmentGroup()));
+        }
+        if (request.configurationItem() != null && !request.configurationItem().isBlank()) {
+            values.put("cmdb_ci", client.resolveReference("cmdb_ci", "name", request.configurationItem()));
+        }
+        values.putAll(FieldValues.extra(request.extraFields(), SET_BY_STEP));
+        values.put("correlation_display", "Jenkins");
+        SnRecord change = client.createChange(type.value(), template, values, correlationId(build)).record();
+        return ref(change);
+    }
+
+    /** Asks for approval: a normal change goes to Assess, an emergency one to Authorize; a standard one is pre-approved. */
+    public ChangeRef requestApproval(ChangeRef change) {
+        ChangeRef now = refresh(change);
+        if (now.state() != ChangeState.NEW) {
+            return now;
+        }
+        return switch (ChangeType.parse(now.type())) {
+            case NORMAL -> moveTo(now, ChangeState.ASSESS);
+            case EMERGENCY -> moveTo(now, ChangeState.AUTHORIZE);
+            case STANDARD -> moveTo(now, ChangeState.SCHEDULED);
+        };
+    }
+
+    /** The deployment starts: Scheduled becomes Implement. */
+    public ChangeRef startImplementation(ChangeRef change) {
+        ChangeRef now = refresh(change);
+        if (now.state() == ChangeState.IMPLEMENT) {
+            return now;
+        }
+        if (now.state() != ChangeState.SCHEDULED) {
+            throw new ApiException(Problem.REFUSED, 0, "Change " + now.number() + " is " + now.state().label()
+                    + ", not Scheduled; it cannot be implemented before it is approved.");
+        }
+        return moveTo(now, ChangeState.IMPLEMENT);
+    }
+
+    /**
+     * Closes the change with the deployment's result, walking it through Implement and Review as the state
+     * model requires. A change that never got approved is canceled instead, since it cannot be closed.
+     */
+    public ChangeRef close(ChangeRef change, CloseCode code, String notes) {
+        ChangeRef now = refresh(change);
+        String closeNotes = notes == null || notes.isBlank() ? "Closed by Jenkins: " + code.value() : notes;
+        if (now.state() == ChangeState.CLOSED || now.state() == ChangeState.CANCELED) {
+            return now;
+        }
+        if (!now.state().approved()) {
+            return cancel(now, "Not approved, so not carried out. " + closeNotes);
+        }
+        if (now.state() == ChangeState.SCHEDULED) {
+            now = moveTo(now, ChangeState.IMPLEMENT);
+        }
+        if (now.state() == ChangeState.IMPLEMENT) {
+            now = moveTo(now, ChangeState.REVIEW);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("state", ChangeState.CLOSED.value());
+        values.put("close_code", code.value());
+        values.put("close_notes", closeNotes);
+        return ref(client.update(TABLE, now.sysId(), values));
+    }
+
+    /** Cancels the change, saying why in a work note. */
+    public ChangeRef cancel(ChangeRef change, String reason) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("state", ChangeState.CANCELED.value());
+        if (reason != null && !reason.isBlank()) {
+            values.put("work_notes", reason);
+        }
+        return ref(client.update(TABLE, change.sysId(), values));
+    }
+
+    /** The change as ServiceNow has it now. */
+    public ChangeRef refresh(ChangeRef change) {
+        return ref(client.get(TABLE, change.sysId(), FIELDS));
+    }
+
+    ChangeRef moveTo(ChangeRef change, ChangeState state) {
+        return ref(client.update(TABLE, change.sysId(), Map.of("state", state.value())));
+    }
+
+    private ChangeRef ref(SnRecord r) {
+        return new ChangeRef(r.sysId(), r.number(), r.get("type"), ChangeState.parse(r.get("state")), r.get("approval"),
+                client.recordUrl(TABLE, r.sysId()));
+    }
+
+    /** Unique to this creation, so a retried create finds its own change and nothing else. */
+    static String correlationId(BuildContext build) {
+        byte[] nonce = new byte[6];
+        RANDOM.nextBytes(nonce);
+        String suffix = ":" + build.buildNumber() + ":" + HexFormat.of().formatHex(nonce);
+        String job = build.jobFullName().replace('^', '_').replace(',', '_');
+        int room = 100 - "jenkins-change:".length() - suffix.length();
+        return "jenkins-change:" + (job.length() > room ? job.substring(job.length() - room) : job) + suffix;
+    }
+
+    private static String buildDetails(BuildContext build) {
+        StringBuilder d = new StringBuilder("Requested by Jenkins build ").append(build.displayName());
+        if (!build.buildUrl().isEmpty()) {
+            d.append(": ").append(build.buildUrl());
+        }
+        if (!build.branch().isEmpty()) {
+            d.append("\nBranch: ").append(build.branch());
+        }
+        if (!build.commit().isEmpty()) {
+            d.append("\nCommit: ").append(build.commit());
+        }
+        return d.toString();
+    }
+
+    static String risk(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT).replace('_', ' ')) {
+            case "1", "very high" -> "1";
+            case "2", "high" -> "2";
+            case "3", "moderate", "medium" -> "3";
+            case "4", "low" -> "4";
+            default -> throw invalid("'" + text + "' is not a change risk; use 1 (very high), 2 (high), 3 (moderate) or 4 (low).");
+        };
+    }
+
+    /** ServiceNow's UTC {@code yyyy-MM-dd HH:mm:ss}, from that same form or ISO-8601 with an offset. */
+    static String date(String what, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.strip();
+        if (SN_DATE_TEXT.matcher(t).matches()) {
+            return t;
+        }
+        try {
+            return SN_DATE.format(OffsetDateTime.parse(t).withOffsetSameInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw invalid("The " + what + " '" + text + "' is not a date; use yyyy-MM-dd HH:mm:ss (UTC) or ISO-8601 such as 2026-11-23T22:00:00+01:00.");
+        }
+    }
+
+    private static ApiException invalid(String sentence) {
+        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
+    }
+
+}

@@ -1,0 +1,69 @@
+package io.jenkins.plugins.servicenowflashduty.client.servicenow;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks on the values pipeline authors give for ticket fields, shared by incidents and changes. */
+public final class FieldValues {
+    /** The length of {@code short_description} on incidents and changes. */
+    public static final int MAX_SHORT_DESCRIPTION = 160;
+    private static final Pattern FIELD = Pattern.compile("[a-z][a-z0-9_]{0,79}");
+
+    private FieldValues() {
+    }
+
+    /** A short description that fits, or a sentence saying how long it is. */
+    public static String shortDescription(String text) {
+        String t = text.strip();
+        if (t.length() > MAX_SHORT_DESCRIPTION) {
+            throw invalid("The short description is " + t.length() + " characters long; ServiceNow keeps "
+                    + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");
+        }
+        return t;
+    }
+
+    /** Impact or urgency: 1/2/3 or high/medium/low. */
+    public static String level(String what, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "1", "high" -> "1";
+            case "2", "medium" -> "2";
+            case "3", "low" -> "3";
+            default -> throw invalid("'" + value + "' is not a valid " + what + "; use 1 (high), 2 (medium) or 3 (low).");
+        };
+    }
+
+    /** Extra columns by name; those the step sets itself are refused. */
+    public static Map<String, String> extra(Map<String, String> extra, Set<String> setByStep) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (extra == null) {
+            return out;
+        }
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            String name = e.getKey() == null ? "" : e.getKey().strip();
+            if (!FIELD.matcher(name).matches()) {
+                throw invalid("'" + e.getKey() + "' is not a ServiceNow field name; use the column name, e.g. u_team.");
+            }
+            if (setByStep.contains(name)) {
+                throw invalid("The field " + name + " is set by the step itself and cannot be given as an extra field.");
+            }
+            out.put(name, e.getValue() == null ? "" : e.getValue());
+        }
+        return out;
+    }
+
+    /** Puts the stripped value unless it is null or blank. */
+    public static void putIfPresent(Map<String, String> values, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            values.put(key, value.strip());
+        }
+    }
+
+    private static ApiException invalid(String sentence) {
+        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
+    }
+}
