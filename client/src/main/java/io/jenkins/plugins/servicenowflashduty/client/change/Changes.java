@@ -54,7 +54,9 @@ public final class Changes {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         String description = request.description() == null ? "" : request.description().strip();
-        values.put("description", (description.isEmpty() ? "" : description + "\n\n") + buildDetails(build));
+        String details = (description.isEmpty() ? "" : description + "\n\n") + buildDetails(build);
+        // a standard change's template fixes its description, so the link to the build goes into a work note
+        values.put(type == ChangeType.STANDARD ? "work_notes" : "description", details);
         FieldValues.putIfPresent(values, "implementation_plan", request.implementationPlan());
         FieldValues.putIfPresent(values, "backout_plan", request.backoutPlan());
         FieldValues.putIfPresent(values, "test_plan", request.testPlan());

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +38,8 @@ import java.util.stream.StreamSupport;
  */
 public final class ServiceNowClient {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** What a standard change template fixes; the Change API ignores callers' values for these. */
+    private static final Set<String> TEMPLATE_FIXED = Set.of("description", "backout_plan", "test_plan", "implementation_plan");
     private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
 
     private final HttpTransport transport;
@@ -276,11 +279,16 @@ public final class ServiceNowClient {
         }
         Map<String, String> tableValues = new LinkedHashMap<>();
         tableValues.put("type", type);
+        tableValues.putAll(body);
         if (templateSysId != null) {
-            tableValues.putAll(templateFields(templateSysId));
+            Map<String, String> preset = templateFields(templateSysId);
+            preset.forEach((k, v) -> {
+                if (TEMPLATE_FIXED.contains(k) || !tableValues.containsKey(k)) {
+                    tableValues.put(k, v); // as the Change API does: the template's plans win
+                }
+            });
             tableValues.put("std_change_producer_version", templateSysId);
         }
-        tableValues.putAll(body);
         return create("change_request", tableValues, existing, ours);
     }
 

@@ -1,0 +1,156 @@
+package io.jenkins.plugins.servicenowflashduty.client.change;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SimulatedInstance;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Many waits, one polling task, against the simulator's approval policies. */
+class ApprovalWatcherTest {
+    private Simulator sim;
+    private ServiceNowClient client;
+    private ScheduledExecutorService scheduler;
+    private ApprovalWatcher watcher;
+
+    @BeforeEach
+    void start() {
+        sim = Simulator.start();
+        client = SimulatedInstance.client(sim);
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        watcher = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofMillis(20));
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+        sim.close();
+    }
+
+    /** A normal change waiting in Assess. */
+    private ApprovalWait waiting(long deadlineMillisFromNow) {
+        Map<String, String> c = sim.serviceNow().insert("change_request", Map.of("short_description", "wait"));
+        sim.serviceNow().insert("change_request", Map.of()); // an unrelated change in the table
+        new Changes(client).requestApproval(new ChangeRef(c.get("sys_id"), c.get("number"), "normal", ChangeState.NEW, "", ""));
+        return new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + deadlineMillisFromNow);
+    }
+
+    private static ApprovalOutcome await(CompletableFuture<ApprovalOutcome> f) throws Exception {
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    private int pollQueries() {
+        return sim.requests().matching(r -> r.method().equals("GET") && r.path().equals("/api/now/table/change_request")
+                && r.query().contains("sys_idIN")).size();
+    }
+
+    @Test
+    void approvalsArriveForEveryWaitFromOneQueryPerRound() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(3));
+        List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(watcher.watch(waiting(60_000)));
+        }
+        for (CompletableFuture<ApprovalOutcome> f : futures) {
+            ApprovalOutcome o = await(f);
+            assertEquals(ApprovalOutcome.Result.APPROVED, o.result());
+            assertEquals(ChangeState.SCHEDULED, o.state());
+            assertTrue(o.message().endsWith(" was approved and is Scheduled."), o.message());
+        }
+        assertEquals(3, pollQueries()); // three rounds, one query each, for five changes
+        assertEquals(0, watcher.pendingCount());
+    }
+
+    @Test
+    void batchesHoldAtMostOneHundredChanges() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
+        List<ApprovalWait> waits = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            waits.add(waiting(60_000));
+        }
+        // rounds run only when the test says so
+        ApprovalWatcher manual = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofHours(1));
+        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(manual::watch).toList();
+        sim.requests().clear();
+        manual.round();
+        assertEquals(3, pollQueries());
+        for (CompletableFuture<ApprovalOutcome> f : futures) {
+            assertTrue(f.isDone() && f.get().approved());
+        }
+        sim.requests().matching(r -> r.query().contains("sys_idIN"))
+                .forEach(r -> {
+                    String ids = r.query().substring(r.query().indexOf("sys_idIN") + 8).split("&")[0];
+                    assertTrue(ids.split("%2C", -1).length <= ApprovalWatcher.BATCH, ids);
+                });
+    }
+
+    @Test
+    void rejectionCancellationDeletionAndDeadlinesEndWaits() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait rejected = waiting(60_000);
+        ApprovalWait canceled = waiting(60_000);
+        ApprovalWait deleted = waiting(60_000);
+        ApprovalWait late = waiting(0);
+        ApprovalWait stopped = waiting(60_000);
+        CompletableFuture<ApprovalOutcome> fr = watcher.watch(rejected);
+        CompletableFuture<ApprovalOutcome> fc = watcher.watch(canceled);
+        CompletableFuture<ApprovalOutcome> fd = watcher.watch(deleted);
+        CompletableFuture<ApprovalOutcome> fl = watcher.watch(late);
+        CompletableFuture<ApprovalOutcome> fs = watcher.watch(stopped);
+        sim.serviceNow().decideApproval(rejected.changeSysId(), false, "not this week");
+        client.update("change_request", canceled.changeSysId(), Map.of("state", "4"));
+        client.delete("change_request", deleted.changeSysId());
+        watcher.stop(stopped.changeSysId());
+        assertEquals(ApprovalOutcome.Result.REJECTED, await(fr).result());
+        assertEquals("Change " + rejected.number() + " was rejected.", await(fr).message());
+        assertEquals(ApprovalOutcome.Result.CANCELLED, await(fc).result());
+        assertEquals(ApprovalOutcome.Result.CANCELLED, await(fd).result());
+        assertTrue(await(fd).message().contains("no longer exists"));
+        assertEquals(ApprovalOutcome.Result.TIMED_OUT, await(fl).result());
+        assertEquals(ApprovalOutcome.Result.CANCELLED, await(fs).result());
+    }
+
+    @Test
+    void transientFailuresSkipARoundAndLostCredentialsEndTheWait() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
+        ApprovalWait first = waiting(60_000);
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait w = waiting(60_000);
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
+        sim.faults().on("GET", "/api/now/table/change_request").times(8).respond(503);
+        assertTrue(await(watcher.watch(first)).approved());
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        sim.faults().on("GET", "/api/now/table/change_request").respond(401);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(watcher.watch(w)));
+        assertEquals(Problem.BAD_CREDENTIALS, ((ApiException) e.getCause()).problem());
+    }
+
+    @Test
+    void watchingTheSameChangeTwiceSharesOneWait() {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait w = waiting(60_000);
+        CompletableFuture<ApprovalOutcome> a = watcher.watch(w);
+        CompletableFuture<ApprovalOutcome> b = watcher.watch(w);
+        assertTrue(a == b);
+        assertEquals(1, watcher.pendingCount());
+        watcher.stop(w.changeSysId());
+        assertTrue(a.isDone());
+    }
+}
