@@ -124,6 +124,37 @@ class HttpTransportTest {
     }
 
     @Test
+    void unknownHostsAndTlsFailuresAreNamed() throws Exception {
+        HttpTransport nowhere = new HttpTransport(BaseUrl.parse("https://no-such-instance.invalid", false),
+                HttpSettings.defaults("ServiceNow").withSleeper(sleeper), Authentication.NONE);
+        ApiException unknown = assertThrows(ApiException.class, () -> nowhere.send(Call.get("/api/now/table/incident")));
+        assertEquals(Problem.UNREACHABLE, unknown.problem());
+        assertEquals("Could not connect to ServiceNow at no-such-instance.invalid; check the URL, the network and the Jenkins proxy settings.",
+                unknown.getMessage());
+        // https to a server that answers in plain HTTP: the handshake fails at once, and is not retried
+        try (ServerSocket plain = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!plain.isClosed()) {
+                    try (java.net.Socket s = plain.accept()) {
+                        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            HttpTransport tls = new HttpTransport(BaseUrl.parse("https://127.0.0.1:" + plain.getLocalPort(), false),
+                    HttpSettings.defaults("ServiceNow").withSleeper(sleeper).withListener(events::add), Authentication.NONE);
+            ApiException handshake = assertThrows(ApiException.class, () -> tls.send(Call.get("/api/now/table/incident")));
+            assertEquals(Problem.TLS, handshake.problem());
+            assertEquals("The secure connection to ServiceNow at 127.0.0.1 failed; check the URL and that Jenkins trusts the server's certificate.",
+                    handshake.getMessage());
+        }
+        assertEquals(1, events.size());
+    }
+
+    @Test
     void slowAnswersTimeOutAndAreRetried() {
         HttpTransport quick = transport(RetryPolicy.standard(), Duration.ofMillis(300));
         sim.faults().on("GET", "/api/now/table/incident").times(1).delay(Duration.ofMillis(1500));
