@@ -103,6 +103,9 @@ public final class HttpTransport {
                     throw networkFailure(problem, e);
                 }
                 mayHaveActed |= reached;
+                if (problem == Problem.TIMEOUT && call.repeat() == Call.Repeat.CREATE) {
+                    settle(); // the server may still be working on the create we gave up on
+                }
                 sleep(wait);
                 continue;
             }
@@ -115,7 +118,8 @@ public final class HttpTransport {
             if (!settings.retryStatuses().contains(reply.status()) || attempt >= policy.maxAttempts()) {
                 return reply;
             }
-            // 429 means the server refused before acting; a gateway error may hide a create that happened
+            // 429 means the server refused before acting; a gateway error may hide a create that happened.
+            // Where a lookup exists it runs before every repeat anyway: one read is cheap insurance.
             boolean gateway = reply.status() != 429;
             if (call.repeat() == Call.Repeat.CREATE && gateway && call.reconcile() == null) {
                 return reply;
@@ -124,7 +128,7 @@ public final class HttpTransport {
             if (Instant.now().plus(wait).isAfter(deadline)) {
                 return reply;
             }
-            mayHaveActed |= gateway;
+            mayHaveActed |= gateway || call.reconcile() != null;
             sleep(wait);
         }
     }
@@ -156,6 +160,20 @@ public final class HttpTransport {
     private void sleep(Duration wait) {
         try {
             settings.sleeper().sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
+        }
+    }
+
+    /**
+     * Waits one request timeout before looking for the result of a create that timed out: a request can
+     * sit in a queue past the client's patience and still be carried out, and a lookup made too early
+     * would miss it. Real time, not the retry sleeper: this is about the server, not about backing off.
+     */
+    private void settle() {
+        try {
+            Thread.sleep(settings.requestTimeout().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);

@@ -40,6 +40,7 @@ public final class ServiceNowClient {
     static final ObjectMapper JSON = new ObjectMapper();
     /** What a standard change template fixes; the Change API ignores callers' values for these. */
     private static final Set<String> TEMPLATE_FIXED = Set.of("description", "backout_plan", "test_plan", "implementation_plan");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
 
     private final HttpTransport transport;
@@ -201,17 +202,32 @@ public final class ServiceNowClient {
     }
 
     /**
-     * Inserts a record at most once: when an attempt fails in a way that may hide a successful insert,
-     * the record is first looked up with {@code existing} (and each hit checked with {@code isOurs}) and
-     * reused if found.
+     * Inserts a record at most once. The record's sys_id is chosen here and sent with it, so an attempt
+     * the server carries out late cannot make a second record; and when an attempt fails in a way that
+     * may hide a successful insert, the record is looked up (by that sys_id, then with {@code existing},
+     * each hit checked with {@code isOurs}) and reused if found.
      */
     public Created create(String table, Map<String, String> values, TableQuery existing, Predicate<SnRecord> isOurs) {
         String t = Tables.table(table);
+        String sysId = newSysId();
+        Map<String, String> withId = new LinkedHashMap<>(values);
+        withId.put("sys_id", sysId);
         AtomicBoolean reused = new AtomicBoolean();
-        Call call = Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE)
-                .withReconcile(reuse(() -> query(t, existing, 5).stream().filter(isOurs).findFirst(), reused));
+        Call call = Call.json("POST", tablePath(t) + "?" + RAW, body(withId), Call.Repeat.CREATE)
+                .withReconcile(reuse(() -> find(t, sysId).or(() -> query(t, existing, 5).stream().filter(isOurs).findFirst()), reused));
         Reply reply = http().send(call);
+        if (reply.status() == 403 && reply.text().contains("Error during insert") && reply.text().contains(sysId)) {
+            // a retry collided with our own earlier attempt, which did get in
+            return new Created(get(t, sysId), true);
+        }
         return new Created(record(t, single(reply, "create a record in " + t)), reused.get());
+    }
+
+    /** 32 random hex digits, the form of a ServiceNow sys_id. */
+    static String newSysId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     public SnRecord update(String table, String sysId, Map<String, String> values) {
