@@ -103,8 +103,8 @@ public final class HttpTransport {
                     throw networkFailure(problem, e);
                 }
                 mayHaveActed |= reached;
-                if (problem == Problem.TIMEOUT && call.repeat() == Call.Repeat.CREATE) {
-                    settle(); // the server may still be working on the create we gave up on
+                if (problem == Problem.TIMEOUT && !call.method().equals("GET")) {
+                    settle(); // the server may still be working on the write we gave up on
                 }
                 sleep(wait);
                 continue;
@@ -167,9 +167,10 @@ public final class HttpTransport {
     }
 
     /**
-     * Waits one request timeout before looking for the result of a create that timed out: a request can
-     * sit in a queue past the client's patience and still be carried out, and a lookup made too early
-     * would miss it. Real time, not the retry sleeper: this is about the server, not about backing off.
+     * Waits one request timeout after a write timed out, before looking for its result or repeating it:
+     * a request can sit in a queue past the client's patience and still be carried out. A lookup made
+     * too early would miss it, and a repeat could land before it and be overtaken by it (an old alert
+     * event arriving after a newer one). Real time, not the retry sleeper: this is about the server.
      */
     private void settle() {
         try {

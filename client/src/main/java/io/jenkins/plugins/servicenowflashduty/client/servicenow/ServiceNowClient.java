@@ -239,7 +239,8 @@ public final class ServiceNowClient {
 
     /**
      * Appends a journal entry ({@code work_notes} or {@code comments}). Journal writes add, never replace,
-     * so a retry after a lost answer first checks the newest entries for the same text.
+     * so a retry after a lost answer first checks the newest entries for the same text (a hundred of them:
+     * journal times have one-second resolution, so the newest second may hold many entries in any order).
      */
     public SnRecord appendJournal(String table, String sysId, String column, String text) {
         String t = Tables.table(table);
@@ -247,7 +248,7 @@ public final class ServiceNowClient {
         Call call = Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW + "&sysparm_fields=sys_id,number",
                         body(Map.of(column, text)), Call.Repeat.CREATE)
                 .withReconcile(() -> query("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
-                        .orderByDescending("sys_created_on"), 5, "element_id", "value").stream()
+                        .orderByDescending("sys_created_on"), 100, "element_id", "value").stream()
                         .anyMatch(e -> id.equals(e.get("element_id")) && text.equals(e.get("value")))
                         ? Optional.of(asReply(get(t, id, "sys_id", "number"))) : Optional.empty());
         Reply reply = http().send(call);
