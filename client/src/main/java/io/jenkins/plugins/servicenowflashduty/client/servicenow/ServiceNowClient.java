@@ -1,6 +1,5 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -97,7 +96,7 @@ public final class ServiceNowClient {
         if (reply.status() == 404 && reply.isJson()) {
             return Optional.empty();
         }
-        return Optional.of(record(t, single(reply, "read " + t + " " + id)));
+        return Optional.of(single(reply, t, "read " + t + " " + id));
     }
 
     /** One page of rows matching the query. */
@@ -112,11 +111,7 @@ public final class ServiceNowClient {
         if (reply.status() == 404 && reply.isJson() && reply.text().contains("No Record found")) {
             return new Page(List.of(), 0, -1); // a v1-style answer for an empty list
         }
-        JsonNode result = result(reply, "list " + t);
-        List<SnRecord> records = new ArrayList<>();
-        if (result.isArray()) {
-            result.forEach(n -> records.add(record(t, n)));
-        }
+        List<SnRecord> records = records(reply, t, "list " + t);
         int total = reply.header("X-Total-Count").map(ServiceNowClient::parseInt).orElse(-1);
         boolean more = records.size() == limit && (total < 0 || offset + limit < total);
         return new Page(records, total, more ? offset + limit : -1);
@@ -198,7 +193,7 @@ public final class ServiceNowClient {
     public SnRecord create(String table, Map<String, String> values) {
         String t = Tables.table(table);
         Reply reply = http().send(Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE));
-        return record(t, single(reply, "create a record in " + t));
+        return single(reply, t, "create a record in " + t);
     }
 
     /**
@@ -220,7 +215,7 @@ public final class ServiceNowClient {
             // a retry collided with our own earlier attempt, which did get in
             return new Created(get(t, sysId), true);
         }
-        return new Created(record(t, single(reply, "create a record in " + t)), reused.get());
+        return new Created(single(reply, t, "create a record in " + t), reused.get());
     }
 
     /** 32 random hex digits, the form of a ServiceNow sys_id. */
@@ -234,7 +229,7 @@ public final class ServiceNowClient {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         Reply reply = http().send(Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW, body(values), Call.Repeat.SAFE));
-        return record(t, single(reply, "update " + t + " " + id));
+        return single(reply, t, "update " + t + " " + id);
     }
 
     /**
@@ -252,7 +247,7 @@ public final class ServiceNowClient {
                         .anyMatch(e -> id.equals(e.get("element_id")) && text.equals(e.get("value")))
                         ? Optional.of(asReply(get(t, id, "sys_id", "number"))) : Optional.empty());
         Reply reply = http().send(call);
-        return record(t, single(reply, "add a " + column.replace('_', ' ') + " entry to " + t + " " + id));
+        return single(reply, t, "add a " + column.replace('_', ' ') + " entry to " + t + " " + id);
     }
 
     public void delete(String table, String sysId) {
@@ -290,7 +285,7 @@ public final class ServiceNowClient {
                     .withReconcile(reuse(() -> query("change_request", existing, 2).stream().filter(ours).findFirst(), reused));
             Reply reply = http().send(call);
             if (!changeApiAbsent(reply)) {
-                return new Created(record("change_request", single(reply, "create a " + type + " change")), reused.get());
+                return new Created(single(reply, "change_request", "create a " + type + " change"), reused.get());
             }
             changeApiMissing.set(true); // remembered: no second probe for every change
         }
@@ -361,7 +356,7 @@ public final class ServiceNowClient {
                         .filter(a -> fileName.equals(a.get("file_name")) && Integer.toString(content.length).equals(a.get("size_bytes")))
                         .findFirst().map(ServiceNowClient::asReply));
         Reply reply = http().send(call);
-        return record("sys_attachment", single(reply, "attach " + fileName + " to " + t + " " + id));
+        return single(reply, "sys_attachment", "attach " + fileName + " to " + t + " " + id);
     }
 
     /** The attachments of a record. */
@@ -370,10 +365,7 @@ public final class ServiceNowClient {
         String id = Tables.sysId(sysId);
         String query = TableQuery.where("table_name").is(t).and("table_sys_id").is(id).encoded();
         Reply reply = http().send(Call.get("/api/now/attachment?sysparm_limit=1000&sysparm_query=" + enc(query)));
-        JsonNode result = result(reply, "list the attachments of " + t + " " + id);
-        List<SnRecord> out = new ArrayList<>();
-        result.forEach(n -> out.add(record("sys_attachment", n)));
-        return out;
+        return records(reply, "sys_attachment", "list the attachments of " + t + " " + id);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -412,53 +404,29 @@ public final class ServiceNowClient {
         }
     }
 
-    /** The {@code result} of a successful answer, or the sentence for a failed one. */
-    JsonNode result(Reply reply, String what) {
+    /** The records of a successful answer's {@code result}, or the sentence for a failed one. */
+    List<SnRecord> records(Reply reply, String table, String what) {
         if (!reply.ok()) {
             throw ServiceNowErrors.of(reply, what, host());
         }
         try {
-            JsonNode root = JSON.readTree(reply.body());
-            if (root == null || !root.has("result")) {
+            List<SnRecord> records = RecordReader.read(table, reply.body());
+            if (records == null) {
                 throw ServiceNowErrors.unexpected(reply.status(), host());
             }
-            return root.get("result");
+            return records;
         } catch (IOException e) {
             throw ServiceNowErrors.unexpected(reply.status(), host());
         }
     }
 
     /** A single record: an object, or (in some answers) an array holding one. */
-    JsonNode single(Reply reply, String what) {
-        JsonNode result = result(reply, what);
-        if (result.isArray()) {
-            if (result.isEmpty()) {
-                throw new ApiException(Problem.NOT_FOUND, reply.status(), "ServiceNow returned no record when asked to " + what + ".");
-            }
-            return result.get(0);
+    SnRecord single(Reply reply, String table, String what) {
+        List<SnRecord> records = records(reply, table, what);
+        if (records.isEmpty()) {
+            throw new ApiException(Problem.NOT_FOUND, reply.status(), "ServiceNow returned no record when asked to " + what + ".");
         }
-        return result;
-    }
-
-    static SnRecord record(String table, JsonNode node) {
-        Map<String, String> values = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> values.put(e.getKey(), text(e.getValue())));
-        return new SnRecord(table, values);
-    }
-
-    /** A value as a string: plain values as they are, {@code {value, ...}} objects by their value. */
-    static String text(JsonNode v) {
-        if (v == null || v.isNull()) {
-            return "";
-        }
-        if (v.isObject()) {
-            JsonNode inner = v.get("value");
-            return inner == null ? v.toString() : text(inner);
-        }
-        if (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()) && !v.isBigInteger()) {
-            return Long.toString(v.asLong()); // the Change API writes -5.0 for state -5
-        }
-        return v.asText();
+        return records.get(0);
     }
 
     private static int parseInt(String s) {

@@ -1,0 +1,92 @@
+package io.jenkins.plugins.servicenowflashduty.client.bench;
+
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalOutcome;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
+import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prints what 1,000 concurrent approval waits cost: requests per polling interval, threads the client
+ * side uses, and heap per wait. A program, not a test.
+ *
+ * <pre>mvn -B -DskipPlugin -q -pl client -am test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.jenkins.plugins.servicenowflashduty.client.bench.ApprovalScalingBenchmark [-Dexec.args=1000]</pre>
+ */
+public final class ApprovalScalingBenchmark {
+    private ApprovalScalingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int waits = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int rounds = 5;
+        Duration interval = Duration.ofMillis(500);
+        try (Simulator sim = Simulator.start()) {
+            sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(rounds));
+            List<ApprovalWait> pending = new ArrayList<>();
+            for (int i = 0; i < waits; i++) {
+                Map<String, String> c = sim.serviceNow().insert("change_request", Map.of("short_description", "wait " + i, "state", "-4"));
+                pending.add(new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + 600_000));
+            }
+            ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", Secret.of("jenkins")),
+                    HttpSettings.defaults("x"));
+            client.query("sys_user_group", TableQuery.all(), 1); // start the client's own threads before counting
+            int threadsBefore = clientThreads();
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+            ApprovalWatcher watcher = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), interval);
+            sim.requests().clear();
+
+            long heapBefore = usedHeapAfterGc();
+            List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>();
+            for (ApprovalWait w : pending) {
+                futures.add(watcher.watch(w));
+            }
+            long heapWith = usedHeapAfterGc();
+            int threadsDuring = clientThreads() - threadsBefore + 1; // +1: the caller's scheduler, counted as the watcher's
+            long started = System.nanoTime();
+            int approved = 0;
+            for (CompletableFuture<ApprovalOutcome> f : futures) {
+                approved += f.get(5, TimeUnit.MINUTES).approved() ? 1 : 0;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long polls = sim.requests().matching(r -> r.query().contains("sys_idIN")).size();
+            scheduler.shutdownNow();
+
+            System.out.printf(Locale.ROOT, "Approval scaling: %d waits, approved after %d polls each, interval %d ms, Java %s%n",
+                    waits, rounds, interval.toMillis(), Runtime.version());
+            System.out.printf(Locale.ROOT, "  approved            %d of %d in %.1f s%n", approved, waits, seconds);
+            System.out.printf(Locale.ROOT, "  requests/interval   %.1f (%d poll requests over %d rounds)%n", polls / (double) rounds, polls, rounds);
+            System.out.printf(Locale.ROOT, "  threads             %d (watcher scheduler + client threads started while waiting)%n", threadsDuring);
+            System.out.printf(Locale.ROOT, "  heap per wait       %.0f bytes%n", (heapWith - heapBefore) / (double) waits);
+        }
+    }
+
+    /** Threads not belonging to the in-process simulator. */
+    private static int clientThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-http-")).count();
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
