@@ -39,6 +39,9 @@ public final class HttpTransport {
 
     private static HttpClient build(HttpSettings settings) {
         HttpClient.Builder b = HttpClient.newBuilder()
+                // Calls are synchronous and bodies are read whole, so the client's follow-up work is short;
+                // running it in place saves the default executor's pool of worker threads per client.
+                .executor(Runnable::run)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);

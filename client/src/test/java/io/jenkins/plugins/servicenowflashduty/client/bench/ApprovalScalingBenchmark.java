@@ -7,7 +7,6 @@ import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
-import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.lang.management.ManagementFactory;
@@ -44,10 +43,9 @@ public final class ApprovalScalingBenchmark {
                 Map<String, String> c = sim.serviceNow().insert("change_request", Map.of("short_description", "wait " + i, "state", "-4"));
                 pending.add(new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + 600_000));
             }
+            java.util.Set<String> baseline = clientThreadNames();
             ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", Secret.of("jenkins")),
                     HttpSettings.defaults("x"));
-            client.query("sys_user_group", TableQuery.all(), 1); // start the client's own threads before counting
-            int threadsBefore = clientThreads();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
             ApprovalWatcher watcher = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), interval);
             sim.requests().clear();
@@ -58,7 +56,9 @@ public final class ApprovalScalingBenchmark {
                 futures.add(watcher.watch(w));
             }
             long heapWith = usedHeapAfterGc();
-            int threadsDuring = clientThreads() - threadsBefore + 1; // +1: the caller's scheduler, counted as the watcher's
+            Thread.sleep(interval.toMillis() * 2); // let a round or two run
+            java.util.Set<String> added = clientThreadNames();
+            added.removeAll(baseline);
             long started = System.nanoTime();
             int approved = 0;
             for (CompletableFuture<ApprovalOutcome> f : futures) {
@@ -72,14 +72,15 @@ public final class ApprovalScalingBenchmark {
                     waits, rounds, interval.toMillis(), Runtime.version());
             System.out.printf(Locale.ROOT, "  approved            %d of %d in %.1f s%n", approved, waits, seconds);
             System.out.printf(Locale.ROOT, "  requests/interval   %.1f (%d poll requests over %d rounds)%n", polls / (double) rounds, polls, rounds);
-            System.out.printf(Locale.ROOT, "  threads             %d (watcher scheduler + client threads started while waiting)%n", threadsDuring);
+            System.out.printf(Locale.ROOT, "  threads             %d started for the waits: %s%n", added.size(), new java.util.TreeSet<>(added));
             System.out.printf(Locale.ROOT, "  heap per wait       %.0f bytes%n", (heapWith - heapBefore) / (double) waits);
         }
     }
 
-    /** Threads not belonging to the in-process simulator. */
-    private static int clientThreads() {
-        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-http-")).count();
+    /** Live threads not belonging to the in-process simulator. */
+    private static java.util.Set<String> clientThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("simulator-http-"))
+                .map(Thread::getName).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
