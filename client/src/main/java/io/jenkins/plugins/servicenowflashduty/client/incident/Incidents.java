@@ -41,9 +41,8 @@ public final class Incidents {
     /** Opens an incident for a failed build, or notes the new failure on the one already open. */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
         String key = key(build, request.correlationKey());
-        String shortDescription = blank(request.shortDescription())
-                ? keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 7) + " failed"
-                : FieldValues.shortDescription(request.shortDescription());
+        String shortDescription = FieldValues.shortDescription(request.shortDescription(),
+                keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 7) + " failed");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         values.put("description", request.description() != null ? request.description() : defaultDescription(build));

@@ -17,9 +17,18 @@ public final class FieldValues {
     private FieldValues() {
     }
 
-    /** A short description that fits, or a sentence saying how long it is. */
-    public static String shortDescription(String text) {
+    /**
+     * The author's short description, or the default when none was given (null). An empty one is refused:
+     * it is nearly always a variable that came out empty.
+     */
+    public static String shortDescription(String text, String byDefault) {
+        if (text == null) {
+            return byDefault;
+        }
         String t = text.strip();
+        if (t.isEmpty()) {
+            throw invalid("The short description is empty; leave it out to get \"" + byDefault + "\", or give some text.");
+        }
         if (t.length() > MAX_SHORT_DESCRIPTION) {
             throw invalid("The short description is " + t.length() + " characters long; ServiceNow keeps "
                     + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");

@@ -143,6 +143,27 @@ class ApprovalWatcherTest {
     }
 
     @Test
+    void aWaitSurvivesSerialisationAndResumesInANewWatcher() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait w = waiting(60_000);
+        watcher.watch(w);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(w);
+        }
+        ApprovalWait restored;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            restored = (ApprovalWait) in.readObject();
+        }
+        assertEquals(w, restored);
+        // as after a controller restart: a new watcher, the same wait
+        ApprovalWatcher afterRestart = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofMillis(20));
+        CompletableFuture<ApprovalOutcome> resumed = afterRestart.watch(restored);
+        sim.serviceNow().decideApproval(w.changeSysId(), true, null);
+        assertTrue(await(resumed).approved());
+    }
+
+    @Test
     void watchingTheSameChangeTwiceSharesOneWait() {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         ApprovalWait w = waiting(60_000);

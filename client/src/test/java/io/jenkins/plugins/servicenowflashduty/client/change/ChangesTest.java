@@ -149,6 +149,8 @@ class ChangesTest {
     @Test
     void badInputIsOneSentenceAndNothingIsCreated() {
         assertEquals("'minor' is not a change type; use normal, standard or emergency.", refused(() -> ChangeType.parse("minor")));
+        assertEquals("The short description is empty; leave it out to get \"Deploy shop/deploy #7\", or give some text.",
+                refused(() -> changes.open(BUILD, ChangeRequest.normal(""))));
         assertEquals("'huge' is not a change risk; use 1 (very high), 2 (high), 3 (moderate) or 4 (low).",
                 refused(() -> changes.open(BUILD, request(ChangeType.NORMAL, null, "huge", null, null))));
         assertTrue(refused(() -> changes.open(BUILD, request(ChangeType.NORMAL, null, null, "tomorrow", null)))

@@ -134,6 +134,8 @@ class IncidentsTest {
                 refused(() -> incidents.raise(build(1, "FAILURE"), with(null, "urgent", null, null))));
         assertEquals("The short description is 161 characters long; ServiceNow keeps 160, so shorten it and put the rest in the description.",
                 refused(() -> incidents.raise(build(1, "FAILURE"), with("x".repeat(161), null, null, null))));
+        assertEquals("The short description is empty; leave it out to get \"team/deploy-web #1 failed\", or give some text.",
+                refused(() -> incidents.raise(build(1, "FAILURE"), with("  ", null, null, null))));
         assertEquals("ServiceNow has no sys_user_group whose name is 'Nobody'; check the name or give its sys_id.",
                 refused(() -> incidents.raise(build(1, "FAILURE"), with(null, null, "Nobody", null))));
         assertEquals("'Bad Field' is not a ServiceNow field name; use the column name, e.g. u_team.",
