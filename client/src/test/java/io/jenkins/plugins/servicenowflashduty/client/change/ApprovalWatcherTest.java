@@ -64,10 +64,12 @@ class ApprovalWatcherTest {
     @Test
     void approvalsArriveForEveryWaitFromOneQueryPerRound() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(3));
-        List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>();
+        List<ApprovalWait> waits = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            futures.add(watcher.watch(waiting(60_000)));
+            waits.add(waiting(60_000));
         }
+        sim.requests().clear();
+        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(watcher::watch).toList();
         for (CompletableFuture<ApprovalOutcome> f : futures) {
             ApprovalOutcome o = await(f);
             assertEquals(ApprovalOutcome.Result.APPROVED, o.result());
