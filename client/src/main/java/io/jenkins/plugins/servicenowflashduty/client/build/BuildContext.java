@@ -23,6 +23,29 @@ public record BuildContext(String jobFullName, int buildNumber, String buildUrl,
         commit = commit == null ? "" : commit;
     }
 
+    /**
+     * {@code jenkins:{job full name}}: the default de-duplication key, so every failure of a job belongs to
+     * one incident or alert until the job recovers.
+     */
+    public String jobKey() {
+        return "jenkins:" + jobFullName;
+    }
+
+    /** The build's URL, branch and commit, one {@code Name: value} line each, for those that are known. */
+    public String detailLines() {
+        StringBuilder d = new StringBuilder();
+        line(d, "Build", buildUrl);
+        line(d, "Branch", branch);
+        line(d, "Commit", commit);
+        return d.toString();
+    }
+
+    private static void line(StringBuilder d, String name, String value) {
+        if (!value.isEmpty()) {
+            d.append(d.length() == 0 ? "" : "\n").append(name).append(": ").append(value);
+        }
+    }
+
     /** {@code team/deploy-web/main #42}. */
     public String displayName() {
         return jobFullName + " #" + buildNumber;

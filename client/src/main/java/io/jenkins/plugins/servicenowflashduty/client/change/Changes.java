@@ -171,17 +171,8 @@ public final class Changes {
     }
 
     private static String buildDetails(BuildContext build) {
-        StringBuilder d = new StringBuilder("Requested by Jenkins build ").append(build.displayName());
-        if (!build.buildUrl().isEmpty()) {
-            d.append(": ").append(build.buildUrl());
-        }
-        if (!build.branch().isEmpty()) {
-            d.append("\nBranch: ").append(build.branch());
-        }
-        if (!build.commit().isEmpty()) {
-            d.append("\nCommit: ").append(build.commit());
-        }
-        return d.toString();
+        String lines = build.detailLines();
+        return "Requested by Jenkins build " + build.displayName() + "." + (lines.isEmpty() ? "" : "\n" + lines);
     }
 
     static String risk(String text) {

@@ -17,11 +17,6 @@ public final class FlashdutyAlerts {
         this.client = client;
     }
 
-    /** {@code jenkins:{job full name}}: one alert per job, updated by each failure, recovered by the next success. */
-    public static String defaultAlertKey(BuildContext build) {
-        return "jenkins:" + build.jobFullName();
-    }
-
     /** Opens or updates the job's alert. */
     public PushResult trigger(BuildContext build, TriggerOptions options) {
         EventStatus status = options.status() != null ? options.status() : statusFor(build.result());
@@ -89,7 +84,7 @@ public final class FlashdutyAlerts {
     }
 
     private static String key(BuildContext build, TriggerOptions options) {
-        return blank(options.alertKey()) ? defaultAlertKey(build) : options.alertKey();
+        return blank(options.alertKey()) ? build.jobKey() : options.alertKey();
     }
 
     /** Built-in labels first; a user label with the same (normalised) name replaces the built-in one. */

@@ -33,11 +33,6 @@ public final class Incidents {
         this.client = client;
     }
 
-    /** {@code jenkins:{job full name}}: every failure of a job belongs to one incident until it is resolved. */
-    public static String defaultKey(BuildContext build) {
-        return "jenkins:" + build.jobFullName();
-    }
-
     /** Opens an incident for a failed build, or notes the new failure on the one already open. */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
         String key = key(build, request.correlationKey());
@@ -134,7 +129,7 @@ public final class Incidents {
 
     /** The key as sent: checked for characters queries cannot carry, and hashed down when too long. */
     static String key(BuildContext build, String requested) {
-        String key = blank(requested) ? defaultKey(build) : requested.strip();
+        String key = blank(requested) ? build.jobKey() : requested.strip();
         if (key.contains("^") || key.contains(",")) {
             throw invalid("The correlation key '" + key + "' contains '^' or ',', which ServiceNow queries cannot carry.");
         }
@@ -146,17 +141,8 @@ public final class Incidents {
     }
 
     private static String defaultDescription(BuildContext build) {
-        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
-        if (!build.buildUrl().isEmpty()) {
-            d.append("\nBuild: ").append(build.buildUrl());
-        }
-        if (!build.branch().isEmpty()) {
-            d.append("\nBranch: ").append(build.branch());
-        }
-        if (!build.commit().isEmpty()) {
-            d.append("\nCommit: ").append(build.commit());
-        }
-        return d.toString();
+        String lines = build.detailLines();
+        return "Jenkins build " + build.displayName() + " failed." + (lines.isEmpty() ? "" : "\n" + lines);
     }
 
     /** A generated text cut from the front: the end of a job's full name is the part that tells jobs apart. */

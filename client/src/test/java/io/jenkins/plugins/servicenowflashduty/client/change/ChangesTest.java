@@ -63,7 +63,7 @@ class ChangesTest {
         assertEquals("Software", s.get("category"));
         assertEquals("Jenkins", s.get("correlation_display"));
         assertTrue(s.get("correlation_id").startsWith("jenkins-change:shop/deploy:7:"));
-        assertTrue(s.get("description").startsWith("Release notes: ✓ <b>fixes</b>\n\nRequested by Jenkins build shop/deploy #7: https://ci.example.com/job/shop/job/deploy/7/"));
+        assertTrue(s.get("description").startsWith("Release notes: ✓ <b>fixes</b>\n\nRequested by Jenkins build shop/deploy #7.\nBuild: https://ci.example.com/job/shop/job/deploy/7/"));
 
         ChangeRef assessing = changes.requestApproval(c);
         assertEquals(ChangeState.ASSESS, assessing.state());
@@ -107,7 +107,7 @@ class ChangesTest {
         assertEquals("approved", c.approval());
         assertEquals("Redeploy the previous version", stored(c).get("backout_plan"));
         assertTrue(sim.serviceNow().journal("change_request", c.sysId(), "work_notes").get(0)
-                .contains("Requested by Jenkins build shop/deploy #7: https://ci.example.com/job/shop/job/deploy/7/"));
+                .contains("Requested by Jenkins build shop/deploy #7.\nBuild: https://ci.example.com/job/shop/job/deploy/7/"));
         assertEquals(ChangeState.SCHEDULED, changes.requestApproval(c).state());
     }
 
