@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Incidents that follow a job: raised when it fails (a work note on the open one when it fails again,
@@ -27,6 +29,19 @@ public final class Incidents {
     /** Preferred resolution codes: current releases first, then older instances'. */
     private static final List<String> DEFAULT_CLOSE_CODES = List.of("Solution provided", "Solved (Permanently)");
 
+    /**
+     * ServiceNow has no unique constraint on {@code correlation_id}, so two builds of one job failing at the
+     * same moment would both find nothing open and both create. Raises and resolves of one key therefore take
+     * turns in this JVM (the controller); striped so memory stays fixed however many keys there are.
+     */
+    private static final ReentrantLock[] KEY_LOCKS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < KEY_LOCKS.length; i++) {
+            KEY_LOCKS[i] = new ReentrantLock();
+        }
+    }
+
     private final ServiceNowClient client;
 
     public Incidents(ServiceNowClient client) {
@@ -36,6 +51,10 @@ public final class Incidents {
     /** Opens an incident for a failed build, or notes the new failure on the one already open. */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
         String key = key(build, request.correlationKey());
+        return oneAtATime(key, () -> raiseOrNote(build, request, key));
+    }
+
+    private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key) {
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
                 keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 7) + " failed");
         Map<String, String> values = new LinkedHashMap<>();
@@ -75,6 +94,10 @@ public final class Incidents {
     /** Resolves the open incident of this key, if any, with a resolution code and notes. */
     public IncidentOutcome resolve(BuildContext build, String correlationKey, String closeCode, String closeNotes) {
         String key = key(build, correlationKey);
+        return oneAtATime(key, () -> resolveOpen(build, key, closeCode, closeNotes));
+    }
+
+    private IncidentOutcome resolveOpen(BuildContext build, String key, String closeCode, String closeNotes) {
         SnRecord open = findOpen(key);
         if (open == null) {
             return new IncidentOutcome(IncidentOutcome.Action.NONE, "", "", "", "No open incident for " + key + "; nothing to resolve.");
@@ -87,6 +110,22 @@ public final class Incidents {
                 : closeNotes);
         client.update(TABLE, open.sysId(), values);
         return outcome(IncidentOutcome.Action.RESOLVED, open, "Resolved incident " + open.number() + ".");
+    }
+
+    private static IncidentOutcome oneAtATime(String key, Supplier<IncidentOutcome> work) {
+        ReentrantLock lock = KEY_LOCKS[Math.floorMod(key.hashCode(), KEY_LOCKS.length)];
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Problem.TIMEOUT, 0,
+                    "Interrupted while another build was updating the incident for " + key + ".", e);
+        }
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private SnRecord findOpen(String key) {

@@ -9,8 +9,10 @@ import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SimulatedInstance;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,19 @@ class IncidentsTest {
         assertEquals(1, stored().size());
         assertEquals(List.of("Failed again in team/deploy-web #43: https://ci.example.com/job/team/job/deploy-web/43/"),
                 sim.serviceNow().journal("incident", first.sysId(), "work_notes"));
+    }
+
+    @Test
+    void twoBuildsFailingAtOnceShareOneIncident() {
+        // Slow lookups: without taking turns, both raises would find nothing open and both would create.
+        sim.faults().on("GET", "/api/now/table/incident").times(2).delay(Duration.ofMillis(300));
+        Incidents other = new Incidents(SimulatedInstance.client(sim));
+        CompletableFuture<IncidentOutcome> a = CompletableFuture.supplyAsync(() -> incidents.raise(build(42, "FAILURE"), IncidentRequest.defaults()));
+        CompletableFuture<IncidentOutcome> b = CompletableFuture.supplyAsync(() -> other.raise(build(43, "FAILURE"), IncidentRequest.defaults()));
+        List<IncidentOutcome.Action> actions = List.of(a.join().action(), b.join().action());
+        assertEquals(1, stored().size());
+        assertTrue(actions.contains(IncidentOutcome.Action.CREATED) && actions.contains(IncidentOutcome.Action.UPDATED), actions::toString);
+        assertEquals(a.join().number(), b.join().number());
     }
 
     @Test
