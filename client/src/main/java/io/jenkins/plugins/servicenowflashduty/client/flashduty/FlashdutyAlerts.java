@@ -30,7 +30,7 @@ public final class FlashdutyAlerts {
 
     /** Recovers the job's alert (Flashduty ignores a recovery for a key with no open alert). */
     public PushResult resolve(BuildContext build, TriggerOptions options) {
-        String title = blank(options.title()) ? build.jobFullName() + " #" + build.buildNumber() + " recovered" : options.title();
+        String title = blank(options.title()) ? build.displayName() + " recovered" : options.title();
         String description = options.description() != null ? options.description() : defaultDescription(build);
         return client.push(AlertEvent.of(EventStatus.OK, title, description, key(build, options), labels(build, options)));
     }
@@ -69,7 +69,7 @@ public final class FlashdutyAlerts {
             case "SUCCESS" -> "succeeded";
             default -> "needs attention";
         };
-        return build.jobFullName() + " #" + build.buildNumber() + " " + what;
+        return build.displayName() + " " + what;
     }
 
     private static String defaultDescription(BuildContext build) {

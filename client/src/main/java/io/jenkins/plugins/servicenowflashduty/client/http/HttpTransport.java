@@ -155,8 +155,7 @@ public final class HttpTransport {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
+            throw interrupted(e);
         }
     }
 
@@ -164,8 +163,7 @@ public final class HttpTransport {
         try {
             settings.sleeper().sleep(wait);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
+            throw interrupted(e);
         }
     }
 
@@ -179,9 +177,13 @@ public final class HttpTransport {
         try {
             Thread.sleep(settings.requestTimeout().toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
+            throw interrupted(e);
         }
+    }
+
+    private ApiException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
     }
 
     private void report(Call call, int status, Duration took, int attempt, String failure) {
