@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.Locale;
 
 /** The change state model of current ServiceNow releases. */
@@ -36,7 +36,7 @@ public enum ChangeState {
                 }
             }
         }
-        throw new ApiException(Problem.INVALID_INPUT, 0, "'" + text
+        throw invalidInput("'" + text
                 + "' is not a change state; use New, Assess, Authorize, Scheduled, Implement, Review, Closed or Canceled.");
     }
 

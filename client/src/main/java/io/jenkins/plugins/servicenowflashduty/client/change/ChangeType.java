@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.Locale;
 
 /** Normal changes need approval, standard ones are pre-approved from a template, emergency ones are expedited. */
@@ -19,7 +19,7 @@ public enum ChangeType {
         try {
             return valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "'" + text + "' is not a change type; use normal, standard or emergency.");
+            throw invalidInput("'" + text + "' is not a change type; use normal, standard or emergency.");
         }
     }
 }

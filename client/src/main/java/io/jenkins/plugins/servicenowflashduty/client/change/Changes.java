@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
@@ -44,11 +46,11 @@ public final class Changes {
         String template = null;
         if (type == ChangeType.STANDARD) {
             if (request.template() == null || request.template().isBlank()) {
-                throw invalid("A standard change needs a template; give the name or sys_id of a standard change template.");
+                throw invalidInput("A standard change needs a template; give the name or sys_id of a standard change template.");
             }
             template = client.resolveReference("std_change_record_producer", "name", request.template());
         } else if (request.template() != null && !request.template().isBlank()) {
-            throw invalid("Only standard changes come from a template; set the type to standard or leave the template out.");
+            throw invalidInput("Only standard changes come from a template; set the type to standard or leave the template out.");
         }
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
@@ -68,7 +70,7 @@ public final class Changes {
         String start = date("planned start", request.plannedStart());
         String end = date("planned end", request.plannedEnd());
         if (start != null && end != null && start.compareTo(end) > 0) {
-            throw invalid("The planned end (" + end + " UTC) is before the planned start (" + start + " UTC).");
+            throw invalidInput("The planned end (" + end + " UTC) is before the planned start (" + start + " UTC).");
         }
         FieldValues.putIfPresent(values, "start_date", start);
         FieldValues.putIfPresent(values, "end_date", end);
@@ -181,7 +183,7 @@ public final class Changes {
             case "2", "high" -> "2";
             case "3", "moderate", "medium" -> "3";
             case "4", "low" -> "4";
-            default -> throw invalid("'" + text + "' is not a change risk; use 1 (very high), 2 (high), 3 (moderate) or 4 (low).");
+            default -> throw invalidInput("'" + text + "' is not a change risk; use 1 (very high), 2 (high), 3 (moderate) or 4 (low).");
         };
     }
 
@@ -197,12 +199,7 @@ public final class Changes {
         try {
             return SN_DATE.format(OffsetDateTime.parse(t).withOffsetSameInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
-            throw invalid("The " + what + " '" + text + "' is not a date; use yyyy-MM-dd HH:mm:ss (UTC) or ISO-8601 such as 2026-11-23T22:00:00+01:00.");
+            throw invalidInput("The " + what + " '" + text + "' is not a date; use yyyy-MM-dd HH:mm:ss (UTC) or ISO-8601 such as 2026-11-23T22:00:00+01:00.");
         }
     }
-
-    private static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
-    }
-
 }

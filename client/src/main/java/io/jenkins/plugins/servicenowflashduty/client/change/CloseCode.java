@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.Locale;
 
 /** How a change ended, from the deployment's real result. */
@@ -34,7 +34,6 @@ public enum CloseCode {
                 return c;
             }
         }
-        throw new ApiException(Problem.INVALID_INPUT, 0,
-                "'" + text + "' is not a change close code; use successful, successful_issues or unsuccessful.");
+        throw invalidInput("'" + text + "' is not a change close code; use successful, successful_issues or unsuccessful.");
     }
 }

@@ -1,7 +1,8 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,20 +44,16 @@ public final class AlertEvent {
      */
     public static AlertEvent of(EventStatus status, String title, String description, String alertKey, Map<String, ?> labels) {
         if (status == null) {
-            throw invalid("The Flashduty event status is missing; use Critical, Warning, Info or Ok.");
+            throw invalidInput("The Flashduty event status is missing; use Critical, Warning, Info or Ok.");
         }
         if (title == null || title.isBlank()) {
-            throw invalid("The Flashduty alert title is empty; give the alert a title.");
+            throw invalidInput("The Flashduty alert title is empty; give the alert a title.");
         }
         if (alertKey == null || alertKey.isBlank()) {
-            throw invalid("The Flashduty alert key is empty; it groups the events of one alert and recovers it.");
+            throw invalidInput("The Flashduty alert key is empty; it groups the events of one alert and recovers it.");
         }
         return new AlertEvent(status, cut(title.strip(), MAX_TITLE), cut(description == null ? "" : description, MAX_DESCRIPTION),
                 Keys.shorten(alertKey.strip(), MAX_KEY), labels(labels));
-    }
-
-    private static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
     }
 
     /** Cuts to at most {@code max} chars, never between the two halves of a surrogate pair. */
@@ -77,21 +74,21 @@ public final class AlertEvent {
             return out;
         }
         if (input.size() > MAX_LABELS) {
-            throw invalid("An alert can have at most " + MAX_LABELS + " labels, but " + input.size() + " were given.");
+            throw invalidInput("An alert can have at most " + MAX_LABELS + " labels, but " + input.size() + " were given.");
         }
         for (Map.Entry<String, ?> e : input.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isBlank()) {
-                throw invalid("A Flashduty label has an empty name.");
+                throw invalidInput("A Flashduty label has an empty name.");
             }
             Object v = e.getValue();
             if (!(v instanceof CharSequence || v instanceof Number || v instanceof Boolean)) {
-                throw invalid("Flashduty label '" + cut(name, 64) + "' must be text, a number or true/false, not "
+                throw invalidInput("Flashduty label '" + cut(name, 64) + "' must be text, a number or true/false, not "
                         + (v == null ? "null" : v instanceof Map ? "a map" : v instanceof Iterable || v.getClass().isArray() ? "a list" : "a " + v.getClass().getSimpleName()) + ".");
             }
             String key = labelKey(name);
             if (out.containsKey(key)) {
-                throw invalid("Flashduty labels '" + cut(name, 64) + "' and another one both become '" + key + "'; rename one of them.");
+                throw invalidInput("Flashduty labels '" + cut(name, 64) + "' and another one both become '" + key + "'; rename one of them.");
             }
             out.put(key, cut(v.toString(), MAX_LABEL_VALUE));
         }

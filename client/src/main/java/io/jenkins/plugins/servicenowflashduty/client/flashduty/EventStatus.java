@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.Locale;
 
 /** Flashduty's {@code event_status}; {@link #OK} recovers the alert with the same key. */
@@ -29,7 +29,6 @@ public enum EventStatus {
                 }
             }
         }
-        throw new ApiException(Problem.INVALID_INPUT, 0,
-                "'" + text + "' is not a Flashduty event status; use Critical, Warning, Info or Ok.");
+        throw invalidInput("'" + text + "' is not a Flashduty event status; use Critical, Warning, Info or Ok.");
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,8 +42,7 @@ public final class FlashdutyClient {
      */
     public FlashdutyClient(String apiUrl, boolean allowPlainHttp, Secret integrationKey, HttpSettings settings) {
         if (integrationKey == null || integrationKey.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0,
-                    "The Flashduty integration key is empty; choose the credential that holds the standard alert integration's key.");
+            throw invalidInput("The Flashduty integration key is empty; choose the credential that holds the standard alert integration's key.");
         }
         BaseUrl base = BaseUrl.parse(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl, allowPlainHttp);
         // Flashduty's own adapters retry every 5xx; a repeated push is harmless (see above)

@@ -21,6 +21,11 @@ public class ApiException extends RuntimeException {
         this.status = status;
     }
 
+    /** Bad input caught before anything was sent: {@link Problem#INVALID_INPUT}, no HTTP status. */
+    public static ApiException invalidInput(String sentence) {
+        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
+    }
+
     public Problem problem() {
         return problem;
     }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.http;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -18,7 +20,7 @@ public final class BaseUrl {
      */
     public static BaseUrl parse(String text, boolean allowPlainHttp) {
         if (text == null || text.isBlank()) {
-            throw invalid("The URL is empty; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("The URL is empty; enter the full address, e.g. https://acme.service-now.com.");
         }
         String trimmed = text.trim();
         while (trimmed.endsWith("/")) {
@@ -28,26 +30,22 @@ public final class BaseUrl {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw invalid("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw invalid("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
         }
         if (uri.getRawUserInfo() != null) {
-            throw invalid("The URL must not contain a user name or password; use a Jenkins credential instead.");
+            throw invalidInput("The URL must not contain a user name or password; use a Jenkins credential instead.");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw invalid("The URL must not contain a query or fragment; enter only the address, e.g. https://acme.service-now.com.");
+            throw invalidInput("The URL must not contain a query or fragment; enter only the address, e.g. https://acme.service-now.com.");
         }
         if (scheme.equals("http") && !allowPlainHttp) {
-            throw invalid("The URL must use https://; plain http:// is only accepted when it is explicitly allowed, e.g. for a local sandbox.");
+            throw invalidInput("The URL must use https://; plain http:// is only accepted when it is explicitly allowed, e.g. for a local sandbox.");
         }
         return new BaseUrl(uri);
-    }
-
-    private static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
     }
 
     /** Shows what was typed without anything that looks like credentials. */

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.http;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -11,7 +13,7 @@ public final class BasicAuthentication implements Authentication {
 
     public BasicAuthentication(String userName, Secret password) {
         if (userName == null || userName.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The user name of the credential is empty.");
+            throw invalidInput("The user name of the credential is empty.");
         }
         this.userName = userName;
         this.password = password;

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.http;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.net.http.HttpRequest;
 
 /** A fixed secret in one header: a bearer token ({@code Authorization: Bearer}) or an API key ({@code x-sn-apikey}). */
@@ -10,7 +12,7 @@ public final class HeaderAuthentication implements Authentication {
 
     private HeaderAuthentication(String header, String prefix, Secret secret) {
         if (secret == null || secret.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The token of the credential is empty.");
+            throw invalidInput("The token of the credential is empty.");
         }
         this.header = header;
         this.prefix = prefix;

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.incident;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -158,7 +160,7 @@ public final class Incidents {
                 .map(c -> c.get("value")).toList();
         if (!blank(requested)) {
             if (!known.isEmpty() && !known.contains(requested.strip())) {
-                throw invalid("'" + requested + "' is not a resolution code on this instance; use one of: " + String.join(", ", known) + ".");
+                throw invalidInput("'" + requested + "' is not a resolution code on this instance; use one of: " + String.join(", ", known) + ".");
             }
             return requested.strip();
         }
@@ -170,7 +172,7 @@ public final class Incidents {
     static String key(BuildContext build, String requested) {
         String key = blank(requested) ? build.jobKey() : requested.strip();
         if (key.contains("^") || key.contains(",")) {
-            throw invalid("The correlation key '" + key + "' contains '^' or ',', which ServiceNow queries cannot carry.");
+            throw invalidInput("The correlation key '" + key + "' contains '^' or ',', which ServiceNow queries cannot carry.");
         }
         return Keys.shorten(key, MAX_KEY);
     }
@@ -193,7 +195,4 @@ public final class Incidents {
         return s == null || s.isBlank();
     }
 
-    private static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
-    }
 }

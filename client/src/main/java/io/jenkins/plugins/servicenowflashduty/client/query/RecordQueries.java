@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.query;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ public final class RecordQueries {
      */
     public List<Map<String, String>> run(String table, String encodedQuery, List<String> fields, int limit) {
         if (limit < 1 || limit > MAX_ROWS) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The limit must be between 1 and " + MAX_ROWS + ", not " + limit + ".");
+            throw invalidInput("The limit must be between 1 and " + MAX_ROWS + ", not " + limit + ".");
         }
         String[] columns = fields == null ? new String[0] : fields.stream().map(String::strip).filter(f -> !f.isEmpty()).toArray(String[]::new);
         for (String c : columns) {

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,10 +27,10 @@ public final class FieldValues {
         }
         String t = text.strip();
         if (t.isEmpty()) {
-            throw invalid("The short description is empty; leave it out to get \"" + byDefault + "\", or give some text.");
+            throw invalidInput("The short description is empty; leave it out to get \"" + byDefault + "\", or give some text.");
         }
         if (t.length() > MAX_SHORT_DESCRIPTION) {
-            throw invalid("The short description is " + t.length() + " characters long; ServiceNow keeps "
+            throw invalidInput("The short description is " + t.length() + " characters long; ServiceNow keeps "
                     + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");
         }
         return t;
@@ -42,7 +42,7 @@ public final class FieldValues {
             case "1", "high" -> "1";
             case "2", "medium" -> "2";
             case "3", "low" -> "3";
-            default -> throw invalid("'" + value + "' is not a valid " + what + "; use 1 (high), 2 (medium) or 3 (low).");
+            default -> throw invalidInput("'" + value + "' is not a valid " + what + "; use 1 (high), 2 (medium) or 3 (low).");
         };
     }
 
@@ -55,10 +55,10 @@ public final class FieldValues {
         for (Map.Entry<String, String> e : extra.entrySet()) {
             String name = e.getKey() == null ? "" : e.getKey().strip();
             if (!FIELD.matcher(name).matches()) {
-                throw invalid("'" + e.getKey() + "' is not a ServiceNow field name; use the column name, e.g. u_team.");
+                throw invalidInput("'" + e.getKey() + "' is not a ServiceNow field name; use the column name, e.g. u_team.");
             }
             if (setByStep.contains(name)) {
-                throw invalid("The field " + name + " is set by the step itself and cannot be given as an extra field.");
+                throw invalidInput("The field " + name + " is set by the step itself and cannot be given as an extra field.");
             }
             out.put(name, e.getValue() == null ? "" : e.getValue());
         }
@@ -72,7 +72,4 @@ public final class FieldValues {
         }
     }
 
-    private static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
-    }
 }

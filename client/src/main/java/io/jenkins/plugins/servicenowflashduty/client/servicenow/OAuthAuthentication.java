@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
@@ -55,10 +57,10 @@ public final class OAuthAuthentication implements Authentication {
     OAuthAuthentication(HttpTransport tokenEndpoint, String clientId, Secret clientSecret, Grant grant, String userName,
                         Secret password, Clock clock) {
         if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The OAuth client ID or secret is empty; check the OAuth credential.");
+            throw invalidInput("The OAuth client ID or secret is empty; check the OAuth credential.");
         }
         if (grant == Grant.PASSWORD && (userName == null || userName.isBlank() || password == null)) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The OAuth password grant needs a user name and password; check the credential.");
+            throw invalidInput("The OAuth password grant needs a user name and password; check the credential.");
         }
         this.tokenEndpoint = tokenEndpoint;
         this.clientId = clientId.strip();

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -103,7 +105,7 @@ public final class ServiceNowClient {
     public Page page(String table, TableQuery query, int offset, int limit, String... fields) {
         String t = Tables.table(table);
         if (limit < 1 || limit > 10000) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The page size must be between 1 and 10000, not " + limit + ".");
+            throw invalidInput("The page size must be between 1 and 10000, not " + limit + ".");
         }
         String path = tablePath(t) + "?" + RAW + "&sysparm_limit=" + limit + "&sysparm_offset=" + Math.max(0, offset)
                 + (query.encoded().isEmpty() ? "" : "&sysparm_query=" + enc(query.encoded())) + fieldsParam(fields);
@@ -168,7 +170,7 @@ public final class ServiceNowClient {
      */
     public String resolveReference(String table, String displayField, String value) {
         if (value == null || value.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "An empty " + table + " reference was given.");
+            throw invalidInput("An empty " + table + " reference was given.");
         }
         String v = value.strip();
         if (Tables.isSysId(v)) {
@@ -177,11 +179,11 @@ public final class ServiceNowClient {
         List<SnRecord> found = query(table, TableQuery.where(displayField).is(v), 2, "sys_id", displayField).stream()
                 .filter(r -> v.equals(r.get(displayField))).toList(); // guards against a query ServiceNow ignored
         if (found.isEmpty()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "ServiceNow has no " + table + " whose " + displayField
+            throw invalidInput("ServiceNow has no " + table + " whose " + displayField
                     + " is '" + v + "'; check the name or give its sys_id.");
         }
         if (found.size() > 1) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "Several " + table + " records have the " + displayField
+            throw invalidInput("Several " + table + " records have the " + displayField
                     + " '" + v + "'; give the sys_id of the one you mean.");
         }
         return found.get(0).sysId();
@@ -347,7 +349,7 @@ public final class ServiceNowClient {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         if (fileName == null || fileName.isBlank() || fileName.contains("/") || fileName.contains("\\")) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The attachment needs a plain file name, not '" + fileName + "'.");
+            throw invalidInput("The attachment needs a plain file name, not '" + fileName + "'.");
         }
         String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         String path = "/api/now/attachment/file?table_name=" + enc(t) + "&table_sys_id=" + id + "&file_name=" + enc(fileName);

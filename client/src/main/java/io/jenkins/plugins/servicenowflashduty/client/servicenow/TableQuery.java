@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class TableQuery {
         TableQuery q = new TableQuery();
         if (encoded != null && !encoded.isBlank()) {
             if (encoded.indexOf('\n') >= 0 || encoded.indexOf('\r') >= 0) {
-                throw invalid("The encoded query must be on one line.");
+                throw invalidInput("The encoded query must be on one line.");
             }
             q.parts.add(encoded.strip());
         }
@@ -59,7 +59,7 @@ public final class TableQuery {
     TableQuery and(String field, String op, String value) {
         checkField(field);
         if (value.indexOf('^') >= 0) {
-            throw invalid("The value '" + value + "' for " + field + " contains '^', which ServiceNow queries cannot carry.");
+            throw invalidInput("The value '" + value + "' for " + field + " contains '^', which ServiceNow queries cannot carry.");
         }
         parts.add(field + op + value);
         return this;
@@ -79,12 +79,8 @@ public final class TableQuery {
 
     private static void checkField(String field) {
         if (field == null || !FIELD.matcher(field).matches()) {
-            throw invalid("'" + field + "' is not a ServiceNow field name; use the column name, e.g. short_description.");
+            throw invalidInput("'" + field + "' is not a ServiceNow field name; use the column name, e.g. short_description.");
         }
-    }
-
-    static ApiException invalid(String sentence) {
-        return new ApiException(Problem.INVALID_INPUT, 0, sentence);
     }
 
     /** The encoded query text. */
@@ -132,7 +128,7 @@ public final class TableQuery {
         public TableQuery in(Collection<String> values) {
             for (String v : values) {
                 if (v.indexOf(',') >= 0) {
-                    throw invalid("The value '" + v + "' for " + field + " contains ',', which a ServiceNow list cannot carry.");
+                    throw invalidInput("The value '" + v + "' for " + field + " contains ',', which a ServiceNow list cannot carry.");
                 }
             }
             return query.and(field, "IN", String.join(",", values));

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,15 +32,14 @@ public final class Tables {
 
     public static String table(String name) {
         if (name == null || !TABLE.matcher(name.strip()).matches()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0,
-                    "'" + name + "' is not a ServiceNow table name; use the table's name, e.g. incident or change_request.");
+            throw invalidInput("'" + name + "' is not a ServiceNow table name; use the table's name, e.g. incident or change_request.");
         }
         return name.strip();
     }
 
     public static String sysId(String id) {
         if (id == null || !SYS_ID.matcher(id.strip()).matches()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "'" + id + "' is not a ServiceNow sys_id (32 hexadecimal characters).");
+            throw invalidInput("'" + id + "' is not a ServiceNow sys_id (32 hexadecimal characters).");
         }
         return id.strip();
     }
@@ -56,7 +55,7 @@ public final class Tables {
         if (m.matches() && PREFIXES.containsKey(m.group(1))) {
             return PREFIXES.get(m.group(1));
         }
-        throw new ApiException(Problem.INVALID_INPUT, 0, "'" + number
+        throw invalidInput("'" + number
                 + "' is not a ServiceNow ticket number; use one such as INC0010002, CHG0030001 or CTASK0010001, or give the table and sys_id.");
     }
 

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.worknote;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import java.util.Locale;
 
 /** The two journal fields of a task: internal work notes and customer-visible comments. */
@@ -24,8 +24,7 @@ public enum JournalField {
         return switch (t) {
             case "work_notes", "work_note", "worknote", "worknotes" -> WORK_NOTES;
             case "comments", "comment", "additional_comments" -> COMMENTS;
-            default -> throw new ApiException(Problem.INVALID_INPUT, 0,
-                    "'" + text + "' is not a journal field; use work_notes (internal) or comments (visible to the caller).");
+            default -> throw invalidInput("'" + text + "' is not a journal field; use work_notes (internal) or comments (visible to the caller).");
         };
     }
 }

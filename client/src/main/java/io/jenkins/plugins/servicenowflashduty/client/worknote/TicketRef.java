@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.worknote;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
@@ -25,14 +27,13 @@ public record TicketRef(String number, String table, String sysId) {
         boolean hasNumber = number != null && !number.isBlank();
         boolean hasRecord = sysId != null && !sysId.isBlank();
         if (hasNumber == hasRecord) {
-            throw new ApiException(Problem.INVALID_INPUT, 0,
-                    "Name the ticket either by number (e.g. INC0010002) or by table and sys_id, not " + (hasNumber ? "both." : "neither."));
+            throw invalidInput("Name the ticket either by number (e.g. INC0010002) or by table and sys_id, not " + (hasNumber ? "both." : "neither."));
         }
         if (hasNumber) {
             return number(number);
         }
         if (table == null || table.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "A sys_id needs the table it belongs to, e.g. incident.");
+            throw invalidInput("A sys_id needs the table it belongs to, e.g. incident.");
         }
         return record(table, sysId);
     }

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.worknote;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
@@ -25,10 +25,10 @@ public final class WorkNotes {
      */
     public SnRecord add(TicketRef ticket, JournalField field, String text) {
         if (text == null || text.isBlank()) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
+            throw invalidInput("The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
         }
         if (text.length() > MAX_TEXT) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The note is " + text.length() + " characters long; keep it under "
+            throw invalidInput("The note is " + text.length() + " characters long; keep it under "
                     + MAX_TEXT + " and attach long logs as a file instead.");
         }
         SnRecord target = ticket.resolve(client);
