@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** De-duplication keys (incident correlation ids, alert keys) cut to a service's column size. */
+/**
+ * De-duplication keys (incident correlation ids, alert keys) and texts cut to a service's column size,
+ * never between the two halves of a surrogate pair.
+ */
 public final class Keys {
     private Keys() {
     }
@@ -19,11 +22,19 @@ public final class Keys {
             return key;
         }
         String hash = sha256(key).substring(0, 16);
-        int keep = max - hash.length() - 1;
-        if (Character.isHighSurrogate(key.charAt(keep - 1))) {
-            keep--;
+        return keepStart(key, max - hash.length() - 1) + "#" + hash;
+    }
+
+    /** At most {@code max} chars from the start of {@code s}. */
+    public static String keepStart(String s, int max) {
+        if (s.length() <= max) {
+            return s;
         }
-        return key.substring(0, keep) + "#" + hash;
+        int end = max;
+        if (Character.isLowSurrogate(s.charAt(end)) && Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
     }
 
     private static String sha256(String s) {

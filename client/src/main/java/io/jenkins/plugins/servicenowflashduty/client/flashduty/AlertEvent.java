@@ -2,8 +2,8 @@ package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
-import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,20 +52,9 @@ public final class AlertEvent {
         if (alertKey == null || alertKey.isBlank()) {
             throw invalidInput("The Flashduty alert key is empty; it groups the events of one alert and recovers it.");
         }
-        return new AlertEvent(status, cut(title.strip(), MAX_TITLE), cut(description == null ? "" : description, MAX_DESCRIPTION),
-                Keys.shorten(alertKey.strip(), MAX_KEY), labels(labels));
-    }
-
-    /** Cuts to at most {@code max} chars, never between the two halves of a surrogate pair. */
-    static String cut(String s, int max) {
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = max;
-        if (Character.isLowSurrogate(s.charAt(end)) && Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end);
+        return new AlertEvent(status, Keys.keepStart(title.strip(), MAX_TITLE),
+                Keys.keepStart(description == null ? "" : description, MAX_DESCRIPTION), Keys.shorten(alertKey.strip(), MAX_KEY),
+                labels(labels));
     }
 
     private static Map<String, String> labels(Map<String, ?> input) {
@@ -83,14 +72,14 @@ public final class AlertEvent {
             }
             Object v = e.getValue();
             if (!(v instanceof CharSequence || v instanceof Number || v instanceof Boolean)) {
-                throw invalidInput("Flashduty label '" + cut(name, 64) + "' must be text, a number or true/false, not "
+                throw invalidInput("Flashduty label '" + Keys.keepStart(name, 64) + "' must be text, a number or true/false, not "
                         + (v == null ? "null" : v instanceof Map ? "a map" : v instanceof Iterable || v.getClass().isArray() ? "a list" : "a " + v.getClass().getSimpleName()) + ".");
             }
             String key = labelKey(name);
             if (out.containsKey(key)) {
-                throw invalidInput("Flashduty labels '" + cut(name, 64) + "' and another one both become '" + key + "'; rename one of them.");
+                throw invalidInput("Flashduty labels '" + Keys.keepStart(name, 64) + "' and another one both become '" + key + "'; rename one of them.");
             }
-            out.put(key, cut(v.toString(), MAX_LABEL_VALUE));
+            out.put(key, Keys.keepStart(v.toString(), MAX_LABEL_VALUE));
         }
         return Collections.unmodifiableMap(out);
     }
@@ -102,7 +91,7 @@ public final class AlertEvent {
         if (Character.isDigit(b.charAt(0))) {
             b.insert(0, '_');
         }
-        return cut(b.toString(), MAX_LABEL_KEY);
+        return Keys.keepStart(b.toString(), MAX_LABEL_KEY);
     }
 
     public EventStatus status() {
