@@ -37,6 +37,18 @@ public final class Keys {
         return s.substring(0, end);
     }
 
+    /** At most {@code max} chars from the end of {@code s}: where names are told apart by their last part. */
+    public static String keepEnd(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int start = s.length() - max;
+        if (Character.isLowSurrogate(s.charAt(start)) && Character.isHighSurrogate(s.charAt(start - 1))) {
+            start++;
+        }
+        return s.substring(start);
+    }
+
     private static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));

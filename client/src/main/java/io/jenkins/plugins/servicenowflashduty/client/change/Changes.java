@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.client.change;
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
 import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
@@ -169,7 +170,7 @@ public final class Changes {
         String suffix = ":" + build.buildNumber() + ":" + HexFormat.of().formatHex(nonce);
         String job = build.jobFullName().replace('^', '_').replace(',', '_');
         int room = 100 - "jenkins-change:".length() - suffix.length();
-        return "jenkins-change:" + (job.length() > room ? job.substring(job.length() - room) : job) + suffix;
+        return "jenkins-change:" + Keys.keepEnd(job, room) + suffix;
     }
 
     private static String buildDetails(BuildContext build) {

@@ -188,7 +188,7 @@ public final class Incidents {
 
     /** A generated text cut from the front: the end of a job's full name is the part that tells jobs apart. */
     private static String keepEnd(String text, int max) {
-        return text.length() <= max ? text : "…" + text.substring(text.length() - (max - 1));
+        return text.length() <= max ? text : "…" + Keys.keepEnd(text, max - 1);
     }
 
     private static boolean blank(String s) {

@@ -49,6 +49,15 @@ class ChangesTest {
     }
 
     @Test
+    void correlationIdsOfLongJobNamesKeepWholeCharacters() {
+        for (String end : new String[] {"", "x"}) { // the cut, counted from the end, lands between or inside a pair
+            String id = Changes.correlationId(new BuildContext("😀".repeat(60) + end, 7, "", "", "", ""));
+            assertTrue(id.length() <= 100, id);
+            assertTrue(id.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE), id);
+        }
+    }
+
+    @Test
     void aNormalChangeGoesFromNewToClosedWithTheRealResult() {
         ChangeRef c = changes.open(BUILD, request(ChangeType.NORMAL, null, "moderate", "2026-11-23T22:00:00+01:00", "2026-11-23 23:30:00"));
         assertTrue(c.number().startsWith("CHG"));

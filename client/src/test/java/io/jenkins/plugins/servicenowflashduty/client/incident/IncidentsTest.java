@@ -184,6 +184,17 @@ class IncidentsTest {
     }
 
     @Test
+    void longJobNamesAreCutBetweenCharactersNotInsideOne() {
+        // 200 chars of surrogate pairs: the default short description's cut lands in the middle of one
+        BuildContext faces = new BuildContext("😀".repeat(100) + "/job", 1, "", "FAILURE", "", "");
+        IncidentOutcome o = incidents.raise(faces, IncidentRequest.defaults());
+        assertEquals(IncidentOutcome.Action.CREATED, o.action());
+        String shortDescription = stored().get(0).get("short_description");
+        assertTrue(shortDescription.startsWith("…😀") && shortDescription.endsWith("/job #1 failed"), shortDescription);
+        assertEquals(159, shortDescription.length());
+    }
+
+    @Test
     void aRaiseWhoseAnswerIsLostCreatesOneIncident() {
         sim.faults().on("POST", "/api/now/table/incident").times(1).afterProcessing().drop();
         IncidentOutcome o = incidents.raise(build(1, "FAILURE"), IncidentRequest.defaults());
