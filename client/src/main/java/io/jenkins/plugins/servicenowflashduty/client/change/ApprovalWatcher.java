@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -149,7 +150,7 @@ public final class ApprovalWatcher {
         if ("rejected".equals(approval)) {
             finish(p, ApprovalOutcome.Result.REJECTED, state, "Change " + number + " was rejected.");
         } else if (state == ChangeState.CANCELED || state == ChangeState.CLOSED) {
-            finish(p, ApprovalOutcome.Result.CANCELLED, state, "Change " + number + " was " + state.label().toLowerCase() + " while waiting for approval.");
+            finish(p, ApprovalOutcome.Result.CANCELLED, state, "Change " + number + " was " + state.label().toLowerCase(Locale.ROOT) + " while waiting for approval.");
         } else if ("approved".equals(approval) && state.approved()) {
             finish(p, ApprovalOutcome.Result.APPROVED, state, "Change " + number + " was approved and is " + state.label() + ".");
         }
