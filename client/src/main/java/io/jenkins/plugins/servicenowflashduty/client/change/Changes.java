@@ -43,7 +43,8 @@ public final class Changes {
     /** Opens a change for a deployment; the description ends with a link back to the build. */
     public ChangeRef open(BuildContext build, ChangeRequest request) {
         ChangeType type = request.type() == null ? ChangeType.NORMAL : request.type();
-        String shortDescription = FieldValues.shortDescription(request.shortDescription(), "Deploy " + build.displayName());
+        String shortDescription = FieldValues.shortDescription(request.shortDescription(),
+                "Deploy " + FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - "Deploy ".length()));
         String template = null;
         if (type == ChangeType.STANDARD) {
             if (request.template() == null || request.template().isBlank()) {

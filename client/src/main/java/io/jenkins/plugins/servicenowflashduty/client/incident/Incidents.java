@@ -58,7 +58,7 @@ public final class Incidents {
 
     private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key) {
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
-                keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 7) + " failed");
+                FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - " failed".length()) + " failed");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         values.put("description", request.description() != null ? request.description() : defaultDescription(build));
@@ -184,11 +184,6 @@ public final class Incidents {
     private static String defaultDescription(BuildContext build) {
         String lines = build.detailLines();
         return "Jenkins build " + build.displayName() + " failed." + (lines.isEmpty() ? "" : "\n" + lines);
-    }
-
-    /** A generated text cut from the front: the end of a job's full name is the part that tells jobs apart. */
-    private static String keepEnd(String text, int max) {
-        return text.length() <= max ? text : "…" + Keys.keepEnd(text, max - 1);
     }
 
     private static boolean blank(String s) {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
+import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,14 @@ public final class FieldValues {
                     + MAX_SHORT_DESCRIPTION + ", so shorten it and put the rest in the description.");
         }
         return t;
+    }
+
+    /**
+     * A generated text cut from the front and marked with {@code …}: the end of a job's full name (and the
+     * build number after it) is the part that tells builds apart.
+     */
+    public static String keepEnd(String text, int max) {
+        return text.length() <= max ? text : "…" + Keys.keepEnd(text, max - 1);
     }
 
     /** Impact or urgency: 1/2/3 or high/medium/low. */

@@ -49,6 +49,16 @@ class ChangesTest {
     }
 
     @Test
+    void theDefaultShortDescriptionKeepsTheEndOfALongJobName() {
+        BuildContext longJob = new BuildContext("org/" + "very-long-folder-name/".repeat(10) + "deploy", 7, "", "", "", "");
+        ChangeRequest noTitle = new ChangeRequest(ChangeType.NORMAL, null, null, null, null, null, null, null, null, null,
+                null, null, null, null);
+        String shortDescription = stored(changes.open(longJob, noTitle)).get("short_description");
+        assertEquals(160, shortDescription.length());
+        assertTrue(shortDescription.startsWith("Deploy …") && shortDescription.endsWith("/deploy #7"), shortDescription);
+    }
+
+    @Test
     void correlationIdsOfLongJobNamesKeepWholeCharacters() {
         for (String end : new String[] {"", "x"}) { // the cut, counted from the end, lands between or inside a pair
             String id = Changes.correlationId(new BuildContext("😀".repeat(60) + end, 7, "", "", "", ""));
