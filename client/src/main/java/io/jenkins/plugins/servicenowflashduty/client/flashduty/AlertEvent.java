@@ -2,7 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
+import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

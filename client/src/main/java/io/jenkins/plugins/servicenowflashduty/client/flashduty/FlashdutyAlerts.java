@@ -1,6 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -14,7 +14,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +34,13 @@ public final class FlashdutyClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpTransport transport;
-    private final Secret integrationKey;
+    private final SecretValue integrationKey;
 
     /**
      * @param settings timeouts, proxy and retries; the service name is set to "Flashduty"
      * @param allowPlainHttp accept an {@code http://} API URL (a local sandbox)
      */
-    public FlashdutyClient(String apiUrl, boolean allowPlainHttp, Secret integrationKey, HttpSettings settings) {
+    public FlashdutyClient(String apiUrl, boolean allowPlainHttp, SecretValue integrationKey, HttpSettings settings) {
         if (integrationKey == null || integrationKey.isBlank()) {
             throw invalidInput("The Flashduty integration key is empty; choose the credential that holds the standard alert integration's key.");
         }
@@ -51,7 +51,7 @@ public final class FlashdutyClient {
         this.integrationKey = integrationKey;
     }
 
-    private FlashdutyClient(HttpTransport transport, Secret integrationKey) {
+    private FlashdutyClient(HttpTransport transport, SecretValue integrationKey) {
         this.transport = transport;
         this.integrationKey = integrationKey;
     }

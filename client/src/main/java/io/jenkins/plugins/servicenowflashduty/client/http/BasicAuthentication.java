@@ -9,9 +9,9 @@ import java.util.Base64;
 /** HTTP Basic: user name and password on every request. */
 public final class BasicAuthentication implements Authentication {
     private final String userName;
-    private final Secret password;
+    private final SecretValue password;
 
-    public BasicAuthentication(String userName, Secret password) {
+    public BasicAuthentication(String userName, SecretValue password) {
         if (userName == null || userName.isBlank()) {
             throw invalidInput("The user name of the credential is empty.");
         }

@@ -8,9 +8,9 @@ import java.net.http.HttpRequest;
 public final class HeaderAuthentication implements Authentication {
     private final String header;
     private final String prefix;
-    private final Secret secret;
+    private final SecretValue secret;
 
-    private HeaderAuthentication(String header, String prefix, Secret secret) {
+    private HeaderAuthentication(String header, String prefix, SecretValue secret) {
         if (secret == null || secret.isBlank()) {
             throw invalidInput("The token of the credential is empty.");
         }
@@ -19,12 +19,12 @@ public final class HeaderAuthentication implements Authentication {
         this.secret = secret;
     }
 
-    public static HeaderAuthentication bearer(Secret token) {
+    public static HeaderAuthentication bearer(SecretValue token) {
         return new HeaderAuthentication("Authorization", "Bearer ", token);
     }
 
     /** ServiceNow's API key header. */
-    public static HeaderAuthentication apiKey(Secret key) {
+    public static HeaderAuthentication apiKey(SecretValue key) {
         return new HeaderAuthentication("x-sn-apikey", "", key);
     }
 

@@ -2,8 +2,8 @@ package io.jenkins.plugins.servicenowflashduty.client.incident;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
-import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.Created;

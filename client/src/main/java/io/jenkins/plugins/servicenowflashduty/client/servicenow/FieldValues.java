@@ -2,7 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.Keys;
+import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

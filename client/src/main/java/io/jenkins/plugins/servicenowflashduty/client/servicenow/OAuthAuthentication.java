@@ -11,7 +11,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -35,27 +35,27 @@ public final class OAuthAuthentication implements Authentication {
 
     private final HttpTransport tokenEndpoint;
     private final String clientId;
-    private final Secret clientSecret;
+    private final SecretValue clientSecret;
     private final Grant grant;
     private final String userName;
-    private final Secret password;
+    private final SecretValue password;
     private final Clock clock;
     private Token token;
 
-    private record Token(Secret access, Secret refresh, Instant expiresAt) {
+    private record Token(SecretValue access, SecretValue refresh, Instant expiresAt) {
     }
 
     /**
      * @param userName and {@code password}: only for the password grant
      */
-    public OAuthAuthentication(String instanceUrl, boolean allowPlainHttp, HttpSettings settings, String clientId, Secret clientSecret,
-                               Grant grant, String userName, Secret password) {
+    public OAuthAuthentication(String instanceUrl, boolean allowPlainHttp, HttpSettings settings, String clientId, SecretValue clientSecret,
+                               Grant grant, String userName, SecretValue password) {
         this(new HttpTransport(BaseUrl.parse(instanceUrl, allowPlainHttp), settings.withServiceName("ServiceNow"), Authentication.NONE),
                 clientId, clientSecret, grant, userName, password, Clock.systemUTC());
     }
 
-    OAuthAuthentication(HttpTransport tokenEndpoint, String clientId, Secret clientSecret, Grant grant, String userName,
-                        Secret password, Clock clock) {
+    OAuthAuthentication(HttpTransport tokenEndpoint, String clientId, SecretValue clientSecret, Grant grant, String userName,
+                        SecretValue password, Clock clock) {
         if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isBlank()) {
             throw invalidInput("The OAuth client ID or secret is empty; check the OAuth credential.");
         }
@@ -84,7 +84,7 @@ public final class OAuthAuthentication implements Authentication {
         return true;
     }
 
-    private synchronized Secret current() {
+    private synchronized SecretValue current() {
         Instant now = clock.instant();
         if (token != null && token.access() != null && now.plus(EARLY).isBefore(token.expiresAt())) {
             return token.access();
@@ -142,8 +142,8 @@ public final class OAuthAuthentication implements Authentication {
             }
             long seconds = json.path("expires_in").asLong(1800);
             String refresh = json.path("refresh_token").asText("");
-            Secret keptRefresh = !refresh.isEmpty() ? Secret.of(refresh) : token == null ? null : token.refresh();
-            return new Token(Secret.of(access), keptRefresh, clock.instant().plusSeconds(seconds));
+            SecretValue keptRefresh = !refresh.isEmpty() ? SecretValue.of(refresh) : token == null ? null : token.refresh();
+            return new Token(SecretValue.of(access), keptRefresh, clock.instant().plusSeconds(seconds));
         } catch (IOException e) {
             throw ServiceNowErrors.unexpected(reply.status(), tokenEndpoint.baseUrl().host());
         }

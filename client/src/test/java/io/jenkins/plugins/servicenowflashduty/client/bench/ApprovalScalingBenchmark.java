@@ -5,7 +5,7 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
@@ -44,7 +44,7 @@ public final class ApprovalScalingBenchmark {
                 pending.add(new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + 600_000));
             }
             java.util.Set<String> baseline = clientThreadNames();
-            ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", Secret.of("jenkins")),
+            ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")),
                     HttpSettings.defaults("x"));
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
             ApprovalWatcher watcher = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), interval);

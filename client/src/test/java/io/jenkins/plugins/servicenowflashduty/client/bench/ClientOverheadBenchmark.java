@@ -2,7 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.bench;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
@@ -34,7 +34,7 @@ public final class ClientOverheadBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         try (Simulator sim = Simulator.start()) {
-            ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", Secret.of("jenkins")),
+            ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")),
                     HttpSettings.defaults("x"));
             HttpClient bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String auth = "Basic " + Base64.getEncoder().encodeToString("jenkins:jenkins".getBytes(StandardCharsets.UTF_8));

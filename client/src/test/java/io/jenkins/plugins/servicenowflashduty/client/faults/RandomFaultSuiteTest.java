@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
@@ -17,7 +17,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
@@ -67,11 +67,11 @@ class RandomFaultSuiteTest {
         sim.flashduty().setRateLimited(false);
         HttpSettings settings = HttpSettings.defaults("x").withSleeper(new RecordingSleeper())
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(150));
-        ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", Secret.of("jenkins")), settings);
+        ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")), settings);
         incidents = new Incidents(client);
         changes = new Changes(client);
         notes = new WorkNotes(client);
-        alerts = new FlashdutyAlerts(new FlashdutyClient(sim.baseUrl(), true, Secret.of(FlashdutySimulator.INTEGRATION_KEY), settings));
+        alerts = new FlashdutyAlerts(new FlashdutyClient(sim.baseUrl(), true, SecretValue.of(FlashdutySimulator.INTEGRATION_KEY), settings));
     }
 
     @AfterEach

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenkins.plugins.servicenowflashduty.client.build.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestEvent;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
@@ -46,7 +46,7 @@ class FlashdutyAlertsTest {
     }
 
     private FlashdutyClient client(String url, String key) {
-        return new FlashdutyClient(url, true, Secret.of(key), HttpSettings.defaults("x").withSleeper(sleeper)).withListener(events::add);
+        return new FlashdutyClient(url, true, SecretValue.of(key), HttpSettings.defaults("x").withSleeper(sleeper)).withListener(events::add);
     }
 
     @AfterEach
@@ -226,10 +226,10 @@ class FlashdutyAlertsTest {
     void theDefaultApiUrlIsTheSaaSEndpoint() {
         assertEquals("https://api.flashcat.cloud", FlashdutyClient.DEFAULT_API_URL);
         ApiException plain = assertThrows(ApiException.class,
-                () -> new FlashdutyClient("http://flashduty.internal", false, Secret.of("k"), HttpSettings.defaults("x")));
+                () -> new FlashdutyClient("http://flashduty.internal", false, SecretValue.of("k"), HttpSettings.defaults("x")));
         assertEquals(Problem.INVALID_INPUT, plain.problem());
         ApiException empty = assertThrows(ApiException.class,
-                () -> new FlashdutyClient(null, false, Secret.of(" "), HttpSettings.defaults("x")));
+                () -> new FlashdutyClient(null, false, SecretValue.of(" "), HttpSettings.defaults("x")));
         assertTrue(empty.getMessage().startsWith("The Flashduty integration key is empty"));
     }
 }

@@ -41,12 +41,12 @@ class BaseUrlAndSecretTest {
 
     @Test
     void secretsNeverShowInText() {
-        Secret s = Secret.of("hunter2");
+        SecretValue s = SecretValue.of("hunter2");
         assertEquals("****", s.toString());
         assertEquals("hunter2", s.reveal());
         assertFalse(new BasicAuthentication("svc", s).toString().contains("hunter2"));
         assertFalse(HeaderAuthentication.bearer(s).toString().contains("hunter2"));
-        assertTrue(Secret.of("  ").isBlank());
-        assertThrows(ApiException.class, () -> HeaderAuthentication.apiKey(Secret.of(" ")));
+        assertTrue(SecretValue.of("  ").isBlank());
+        assertThrows(ApiException.class, () -> HeaderAuthentication.apiKey(SecretValue.of(" ")));
     }
 }

@@ -36,7 +36,7 @@ class HttpTransportTest {
     private HttpTransport transport(RetryPolicy retry, Duration requestTimeout) {
         HttpSettings settings = HttpSettings.defaults("ServiceNow").withSleeper(sleeper).withListener(events::add)
                 .withRetry(retry).withTimeouts(Duration.ofSeconds(2), requestTimeout);
-        return new HttpTransport(BaseUrl.parse(sim.baseUrl(), true), settings, new BasicAuthentication("jenkins", Secret.of("jenkins")));
+        return new HttpTransport(BaseUrl.parse(sim.baseUrl(), true), settings, new BasicAuthentication("jenkins", SecretValue.of("jenkins")));
     }
 
     @AfterEach

@@ -9,7 +9,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HeaderAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ServiceNowSimulator;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class AuthenticationTest {
 
     private OAuthAuthentication oauth(OAuthAuthentication.Grant grant, String secret, String user, String password) {
         return new OAuthAuthentication(sim.baseUrl(), true, HttpSettings.defaults("x"), ServiceNowSimulator.OAUTH_CLIENT_ID,
-                Secret.of(secret), grant, user, password == null ? null : Secret.of(password));
+                SecretValue.of(secret), grant, user, password == null ? null : SecretValue.of(password));
     }
 
     private int tokenRequests() {
@@ -93,9 +93,9 @@ class AuthenticationTest {
 
     @Test
     void apiKeyAndBearerTokens() {
-        assertEquals(0, client(HeaderAuthentication.apiKey(Secret.of(ServiceNowSimulator.API_KEY))).query("incident", TableQuery.all(), 1).size());
+        assertEquals(0, client(HeaderAuthentication.apiKey(SecretValue.of(ServiceNowSimulator.API_KEY))).query("incident", TableQuery.all(), 1).size());
         assertEquals(Problem.BAD_CREDENTIALS, assertThrows(ApiException.class,
-                () -> client(HeaderAuthentication.bearer(Secret.of("nope"))).query("incident", TableQuery.all(), 1)).problem());
+                () -> client(HeaderAuthentication.bearer(SecretValue.of("nope"))).query("incident", TableQuery.all(), 1)).problem());
     }
 
     @Test

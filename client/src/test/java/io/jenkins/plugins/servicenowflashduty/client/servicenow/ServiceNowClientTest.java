@@ -10,7 +10,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.BasicAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
-import io.jenkins.plugins.servicenowflashduty.client.http.Secret;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class ServiceNowClientTest {
     }
 
     private ServiceNowClient client(String user, String password) {
-        return new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication(user, Secret.of(password)),
+        return new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication(user, SecretValue.of(password)),
                 HttpSettings.defaults("x").withSleeper(new RecordingSleeper()));
     }
 
@@ -151,7 +151,7 @@ class ServiceNowClientTest {
 
     @Test
     void aWrongInstanceUrlIsNamed() {
-        ServiceNowClient wrong = new ServiceNowClient(sim.baseUrl() + "/somewhere", true, new BasicAuthentication("jenkins", Secret.of("jenkins")),
+        ServiceNowClient wrong = new ServiceNowClient(sim.baseUrl() + "/somewhere", true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")),
                 HttpSettings.defaults("x"));
         ApiException e = failure(() -> wrong.query("incident", TableQuery.all(), 1));
         assertEquals(Problem.NOT_FOUND, e.problem());

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.servicenowflashduty.client.build;
+package io.jenkins.plugins.servicenowflashduty.client.job;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -7,19 +7,19 @@ import java.util.Objects;
  * A password, token or key. Its text is only handed out to build a request; {@link #toString()} never
  * shows it, so a secret that reaches a log or an exception message by mistake stays hidden.
  */
-public final class Secret {
+public final class SecretValue {
     private final char[] value;
 
-    private Secret(char[] value) {
+    private SecretValue(char[] value) {
         this.value = value;
     }
 
-    public static Secret of(String value) {
-        return new Secret(Objects.requireNonNull(value, "secret").toCharArray());
+    public static SecretValue of(String value) {
+        return new SecretValue(Objects.requireNonNull(value, "secret").toCharArray());
     }
 
-    public static Secret of(char[] value) {
-        return new Secret(value.clone());
+    public static SecretValue of(char[] value) {
+        return new SecretValue(value.clone());
     }
 
     /** The plain text, for putting on the wire. Never log it. */
@@ -38,7 +38,7 @@ public final class Secret {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Secret s && Arrays.equals(value, s.value);
+        return o instanceof SecretValue s && Arrays.equals(value, s.value);
     }
 
     @Override
