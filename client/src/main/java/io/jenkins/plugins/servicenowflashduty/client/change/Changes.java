@@ -6,15 +6,14 @@ import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,6 @@ public final class Changes {
     private static final Pattern SN_DATE_TEXT = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
     private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "type", "sys_id", "number", "approval");
     private static final String[] FIELDS = {"sys_id", "number", "type", "state", "approval"};
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ServiceNowClient client;
 
@@ -166,9 +164,7 @@ public final class Changes {
 
     /** Unique to this creation, so a retried create finds its own change and nothing else. */
     static String correlationId(BuildContext build) {
-        byte[] nonce = new byte[6];
-        RANDOM.nextBytes(nonce);
-        String suffix = ":" + build.buildNumber() + ":" + HexFormat.of().formatHex(nonce);
+        String suffix = ":" + build.buildNumber() + ":" + Texts.randomHex(6);
         String job = build.jobFullName().replace('^', '_').replace(',', '_');
         int room = 100 - "jenkins-change:".length() - suffix.length();
         return "jenkins-change:" + Keys.keepEnd(job, room) + suffix;

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.Texts.isBlank;
+
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,14 +25,14 @@ public final class FlashdutyAlerts {
         if (status == EventStatus.OK) {
             return resolve(build, options);
         }
-        String title = blank(options.title()) ? defaultTitle(build) : options.title();
+        String title = isBlank(options.title()) ? defaultTitle(build) : options.title();
         String description = options.description() != null ? options.description() : defaultDescription(build);
         return client.push(AlertEvent.of(status, title, description, key(build, options), labels(build, options)));
     }
 
     /** Recovers the job's alert (Flashduty ignores a recovery for a key with no open alert). */
     public PushResult resolve(BuildContext build, TriggerOptions options) {
-        String title = blank(options.title()) ? build.displayName() + " recovered" : options.title();
+        String title = isBlank(options.title()) ? build.displayName() + " recovered" : options.title();
         String description = options.description() != null ? options.description() : defaultDescription(build);
         return client.push(AlertEvent.of(EventStatus.OK, title, description, key(build, options), labels(build, options)));
     }
@@ -42,7 +44,7 @@ public final class FlashdutyAlerts {
     public PushResult sendTest(String jenkinsUrl) {
         Map<String, Object> labels = new LinkedHashMap<>();
         labels.put("source", "jenkins");
-        if (!blank(jenkinsUrl)) {
+        if (!isBlank(jenkinsUrl)) {
             labels.put("url", jenkinsUrl);
         }
         AlertEvent test = AlertEvent.of(EventStatus.INFO, "Test alert from Jenkins",
@@ -84,7 +86,7 @@ public final class FlashdutyAlerts {
     }
 
     private static String key(BuildContext build, TriggerOptions options) {
-        return blank(options.alertKey()) ? build.jobKey() : options.alertKey();
+        return isBlank(options.alertKey()) ? build.jobKey() : options.alertKey();
     }
 
     /** Built-in labels first; a user label with the same (normalised) name replaces the built-in one. */
@@ -102,7 +104,7 @@ public final class FlashdutyAlerts {
         }
         if (options.labels() != null) {
             for (Map.Entry<String, ?> e : options.labels().entrySet()) {
-                if (!blank(e.getKey())) {
+                if (!isBlank(e.getKey())) {
                     labels.remove(AlertEvent.labelKey(e.getKey()));
                 }
                 labels.put(e.getKey(), e.getValue());
@@ -112,12 +114,9 @@ public final class FlashdutyAlerts {
     }
 
     private static void putIfPresent(Map<String, Object> labels, String key, String value) {
-        if (!blank(value)) {
+        if (!isBlank(value)) {
             labels.put(key, value);
         }
     }
 
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
 }

@@ -11,13 +11,12 @@ import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
 import io.jenkins.plugins.servicenowflashduty.client.http.Call;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
 import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -31,7 +30,7 @@ public final class FlashdutyClient {
     /** Flashduty's SaaS API; on-premise installations have their own. */
     public static final String DEFAULT_API_URL = "https://api.flashcat.cloud";
     static final String PUSH_PATH = "/event/push/alert/standard";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final HttpTransport transport;
     private final SecretValue integrationKey;
@@ -78,14 +77,9 @@ public final class FlashdutyClient {
             ObjectNode labels = body.putObject("labels");
             event.labels().forEach(labels::put);
         }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        String path = PUSH_PATH + "?integration_key=" + URLEncoder.encode(integrationKey.reveal(), StandardCharsets.UTF_8);
-        Reply reply = transport.send(Call.json("POST", path, bytes, Call.Repeat.SAFE));
+        byte[] bytes = Json.bytes(body);
+        Reply reply = transport.send(Call.json("POST", PUSH_PATH, bytes, Call.Repeat.SAFE)
+                .withSecretParameter("integration_key", integrationKey));
         return read(reply, event);
     }
 
@@ -145,5 +139,11 @@ public final class FlashdutyClient {
             m = m.substring(0, m.length() - 1);
         }
         return m;
+    }
+
+    /** Names the endpoint, never the key. */
+    @Override
+    public String toString() {
+        return "FlashdutyClient[" + transport.baseUrl() + "]";
     }
 }

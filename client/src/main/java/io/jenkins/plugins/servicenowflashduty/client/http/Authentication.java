@@ -12,6 +12,14 @@ public interface Authentication {
 
     void apply(HttpRequest.Builder request);
 
+    /**
+     * Prepares the shared client for this authentication, once per transport. A client whose proxy needs a
+     * password drops {@code Authorization} headers (a rule of the JDK's HTTP client): Basic credentials then
+     * answer the server's challenge instead, and a scheme that cannot do that refuses with a sentence.
+     */
+    default void prepare(Connector connector, String host) {
+    }
+
     /** Drops cached credentials after a 401; true when a new attempt could succeed (a fresh token). */
     default boolean renew() {
         return false;

@@ -58,6 +58,11 @@ public final class BaseUrl {
         return URI.create(uri.toString() + pathAndQuery);
     }
 
+    /** A query parameter's name or value, percent-encoded as UTF-8. */
+    public static String encode(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public String host() {
         return uri.getHost();
     }

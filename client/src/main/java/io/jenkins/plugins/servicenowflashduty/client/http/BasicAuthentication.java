@@ -26,6 +26,13 @@ public final class BasicAuthentication implements Authentication {
     }
 
     @Override
+    public void prepare(Connector connector, String host) {
+        if (connector.dropsAuthorization()) {
+            connector.answerBasicChallenges(host, userName, password);
+        }
+    }
+
+    @Override
     public String toString() {
         return "Basic " + userName + ":****";
     }

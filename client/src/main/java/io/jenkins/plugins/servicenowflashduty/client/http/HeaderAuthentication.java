@@ -34,6 +34,19 @@ public final class HeaderAuthentication implements Authentication {
     }
 
     @Override
+    public void prepare(Connector connector, String host) {
+        if (header.equals("Authorization") && connector.dropsAuthorization()) {
+            throw bearerBehindProxy();
+        }
+    }
+
+    /** The sentence for a bearer token that an authenticated proxy's client would silently drop. */
+    public static ApiException bearerBehindProxy() {
+        return invalidInput("A token cannot be sent through a proxy that needs a password (the JDK HTTP client drops the"
+                + " Authorization header then); use a user name and password or an API key credential, or a proxy without a password.");
+    }
+
+    @Override
     public String toString() {
         return header + ": " + prefix + "****";
     }

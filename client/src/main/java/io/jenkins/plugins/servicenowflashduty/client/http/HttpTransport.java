@@ -3,7 +3,6 @@ package io.jenkins.plugins.servicenowflashduty.client.http;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,51 +16,44 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * Sends {@link Call}s to one service with retries, and never sends a create twice without first
- * checking whether the first one took effect. Thread-safe; one per configured service, shared by builds.
+ * Sends {@link Call}s to one service with retries. Reads and plain updates are repeated after any
+ * transient failure; calls that must act once ({@link Call.Repeat#ONCE}) are repeated only where the
+ * server surely did not act, and otherwise come back as {@link Outcome.Uncertain} so that the operation
+ * that made them can look for what it wrote before it tries again. Thread-safe; one per configured
+ * service, shared by builds.
+ *
+ * <p>Blocking: every method that sends blocks the calling thread for at most the retry policy's deadline
+ * (two minutes by default) plus one request timeout; waits go through the {@link Sleeper} and end early,
+ * with {@link Problem#INTERRUPTED}, when the thread is interrupted.
  */
 public final class HttpTransport {
     private final BaseUrl baseUrl;
     private final HttpSettings settings;
-    private final HttpClient client;
     private final Authentication authentication;
 
     public HttpTransport(BaseUrl baseUrl, HttpSettings settings, Authentication authentication) {
-        this(baseUrl, settings, authentication, build(settings));
-    }
-
-    private HttpTransport(BaseUrl baseUrl, HttpSettings settings, Authentication authentication, HttpClient client) {
         this.baseUrl = baseUrl;
         this.settings = settings;
         this.authentication = authentication;
-        this.client = client;
     }
 
-    private static HttpClient build(HttpSettings settings) {
-        HttpClient.Builder b = HttpClient.newBuilder()
-                // Calls are synchronous and bodies are read whole, so the client's follow-up work is short;
-                // running it in place saves the default executor's pool of worker threads per client.
-                .executor(Runnable::run)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (settings.proxy() != null) {
-            b.proxy(settings.proxy());
+    private volatile boolean prepared;
+
+    private void prepare() {
+        if (!prepared) {
+            authentication.prepare(settings.connector(), baseUrl.host());
+            prepared = true;
         }
-        if (settings.sslContext() != null) {
-            b.sslContext(settings.sslContext());
-        }
-        return b.build();
     }
 
     /** The same connection pool and credentials, reporting attempts to another listener (a build's log). */
     public HttpTransport withListener(RequestListener listener) {
-        return new HttpTransport(baseUrl, settings.withListener(listener), authentication, client);
+        return new HttpTransport(baseUrl, settings.withListener(listener), authentication);
     }
 
     /** The same connection pool, other credentials (e.g. the token endpoint's client authentication). */
     public HttpTransport withAuthentication(Authentication other) {
-        return new HttpTransport(baseUrl, settings, other, client);
+        return new HttpTransport(baseUrl, settings, other);
     }
 
     public BaseUrl baseUrl() {
@@ -72,68 +64,123 @@ public final class HttpTransport {
         return settings;
     }
 
+    /** One call's budget: the attempts made so far and its deadline. Not shared between calls. */
+    public static final class Attempts {
+        private final Instant deadline;
+        private int made;
+        private boolean renewed;
+
+        private Attempts(Instant deadline) {
+            this.deadline = deadline;
+        }
+
+        /** Attempts sent so far. */
+        public int made() {
+            return made;
+        }
+    }
+
+    /** Starts the budget of one call. */
+    public Attempts begin() {
+        return new Attempts(Instant.now().plus(settings.retry().deadline()));
+    }
+
     /**
-     * Sends the call, retrying what is safe to retry, and returns the last answer whatever its status.
+     * Sends the call, retrying what is safe to retry, and returns the last answer whatever its status. A
+     * {@link Call.Repeat#ONCE} call is not repeated after an uncertain failure: use {@link #attempt} for that.
      *
-     * @throws ApiException when no answer came at all (network, timeout, TLS) within the retry policy
+     * @throws ApiException when no answer came at all (network, timeout, TLS, interruption)
      */
     public Reply send(Call call) {
-        RetryPolicy policy = settings.retry();
-        Instant deadline = Instant.now().plus(policy.deadline());
-        boolean renewed = false;
-        boolean mayHaveActed = false; // a create may have taken effect although we saw no success
-        int attempt = 0;
+        Attempts attempts = begin();
         while (true) {
-            attempt++;
-            if (mayHaveActed && call.repeat() == Call.Repeat.CREATE) {
-                Optional<Reply> existing = call.reconcile().get();
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
+            Outcome outcome = attempt(call, attempts);
+            if (outcome instanceof Outcome.Answered answered) {
+                return answered.reply();
             }
+            Outcome.Uncertain uncertain = (Outcome.Uncertain) outcome;
+            // without a way to look, only a 429 is taken at its word and repeated
+            boolean repeatable = call.repeat() == Call.Repeat.SAFE || uncertain.reply() != null && uncertain.reply().status() == 429;
+            if (!repeatable || !prepareRepeat(attempts, uncertain)) {
+                return giveUp(uncertain);
+            }
+        }
+    }
+
+    /**
+     * Sends the call until it is answered, repeating it where that is safe: after failures to connect
+     * always, after anything else (429 included) only for {@link Call.Repeat#SAFE} calls.
+     *
+     * @return the answer (possibly an error status), or {@link Outcome.Uncertain} for a {@link Call.Repeat#ONCE}
+     *     call the server may have carried out
+     * @throws ApiException when no answer came and the call is out of attempts or time
+     */
+    public Outcome attempt(Call call, Attempts attempts) {
+        if (call.authenticated()) {
+            prepare();
+        }
+        while (true) {
+            attempts.made++;
             long started = System.nanoTime();
             Reply reply;
             try {
-                reply = exchange(call, deadline);
+                reply = exchange(call, attempts.deadline);
             } catch (IOException e) {
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
                 Problem problem = classify(e);
-                report(call, 0, took, attempt, describe(e));
-                boolean reached = problem != Problem.UNREACHABLE;
-                boolean retryable = problem != Problem.TLS && (call.repeat() == Call.Repeat.SAFE || !reached || call.reconcile() != null);
-                Duration wait = policy.backoff(attempt, null);
-                if (!retryable || attempt >= policy.maxAttempts() || Instant.now().plus(wait).isAfter(deadline)) {
-                    throw networkFailure(problem, e);
+                report(call, 0, Duration.ofNanos(System.nanoTime() - started), attempts.made, describe(e));
+                ApiException failure = networkFailure(problem, e);
+                if (problem == Problem.TLS) {
+                    throw failure;
                 }
-                mayHaveActed |= reached;
-                if (problem == Problem.TIMEOUT && !call.method().equals("GET")) {
-                    settle(); // the server may still be working on the write we gave up on
+                if (problem != Problem.UNREACHABLE) {
+                    if (problem == Problem.TIMEOUT && !call.method().equals("GET")) {
+                        awaitServer(attempts); // the server may still be working on the write we gave up on
+                    }
+                    if (call.repeat() == Call.Repeat.ONCE) {
+                        return new Outcome.Uncertain(null, failure);
+                    }
                 }
-                sleep(wait);
+                if (!backOff(attempts, null)) {
+                    throw failure;
+                }
                 continue;
             }
-            report(call, reply.status(), Duration.ofNanos(System.nanoTime() - started), attempt, "");
-            if (reply.status() == 401 && call.authenticated() && !renewed && authentication.renew()) {
-                renewed = true;
-                attempt--; // a fresh token is not a retry
+            report(call, reply.status(), Duration.ofNanos(System.nanoTime() - started), attempts.made, "");
+            if (reply.status() == 401 && call.authenticated() && !attempts.renewed && authentication.renew()) {
+                attempts.renewed = true;
+                attempts.made--; // a fresh token is not a retry
                 continue;
             }
-            if (!settings.retryStatuses().contains(reply.status()) || attempt >= policy.maxAttempts()) {
-                return reply;
+            if (!settings.retryStatuses().contains(reply.status())) {
+                return new Outcome.Answered(reply);
             }
-            // 429 means the server refused before acting; a gateway error may hide a create that happened.
-            // Where a lookup exists it runs before every repeat anyway: one read is cheap insurance.
-            boolean gateway = reply.status() != 429;
-            if (call.repeat() == Call.Repeat.CREATE && gateway && call.reconcile() == null) {
-                return reply;
+            // A gateway error may hide a write that happened. 429 should mean the server refused before acting,
+            // but a proxy in front may say it after passing the request on: a caller that can look, looks.
+            if (call.repeat() == Call.Repeat.ONCE) {
+                return new Outcome.Uncertain(reply, null);
             }
-            Duration wait = policy.backoff(attempt, retryAfter(reply));
-            if (Instant.now().plus(wait).isAfter(deadline)) {
-                return reply;
+            if (!backOff(attempts, retryAfter(reply))) {
+                return new Outcome.Answered(reply);
             }
-            mayHaveActed |= gateway || call.reconcile() != null;
-            sleep(wait);
         }
+    }
+
+    /**
+     * Waits before repeating a call after an uncertain outcome (once the caller has looked and found that
+     * its write did not happen).
+     *
+     * @return false when the call is out of attempts or time; then {@link #giveUp} says why
+     */
+    public boolean prepareRepeat(Attempts attempts, Outcome.Uncertain uncertain) {
+        return backOff(attempts, uncertain.reply() == null ? null : retryAfter(uncertain.reply()));
+    }
+
+    /** The gateway's answer of an uncertain outcome, or its network failure thrown. */
+    public static Reply giveUp(Outcome.Uncertain uncertain) {
+        if (uncertain.reply() != null) {
+            return uncertain.reply();
+        }
+        throw uncertain.failure();
     }
 
     private Reply exchange(Call call, Instant deadline) throws IOException {
@@ -142,40 +189,69 @@ public final class HttpTransport {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new HttpTimeoutException("deadline passed");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.pathAndQuery()))
-                .timeout(timeout)
-                .header("User-Agent", settings.userAgent())
-                .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
-        call.headers().forEach(b::header);
-        if (call.authenticated()) {
-            authentication.apply(b);
-        }
+        Body.Opened body = call.body() == null ? null : openBody(call.body());
         try {
-            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.wirePathAndQuery()))
+                    .timeout(timeout)
+                    .header("User-Agent", settings.userAgent())
+                    .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+            call.headers().forEach(b::header);
+            if (call.authenticated()) {
+                authentication.apply(b);
+            }
+            HttpResponse<byte[]> r = settings.connector().client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
         } catch (InterruptedException e) {
             throw interrupted(e);
+        } finally {
+            if (body != null) {
+                body.close();
+            }
         }
     }
 
-    private void sleep(Duration wait) {
+    private Body.Opened openBody(Body body) {
+        try {
+            return body.open();
+        } catch (IOException e) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "Could not read the content to send to " + settings.serviceName()
+                    + " (" + e.getClass().getSimpleName() + "); check that the file exists and is readable.", e);
+        }
+    }
+
+    /** Sleeps the backoff before the next attempt; false (without sleeping) when out of attempts or time. */
+    private boolean backOff(Attempts attempts, Duration retryAfter) {
+        RetryPolicy policy = settings.retry();
+        if (attempts.made >= policy.maxAttempts()) {
+            return false;
+        }
+        Duration wait = policy.backoff(attempts.made, retryAfter);
+        if (Instant.now().plus(wait).isAfter(attempts.deadline)) {
+            return false;
+        }
         try {
             settings.sleeper().sleep(wait);
         } catch (InterruptedException e) {
             throw interrupted(e);
         }
+        return true;
     }
 
     /**
-     * Waits one request timeout after a write timed out, before looking for its result or repeating it:
-     * a request can sit in a queue past the client's patience and still be carried out. A lookup made
-     * too early would miss it, and a repeat could land before it and be overtaken by it (an old alert
-     * event arriving after a newer one). Real time, not the retry sleeper: this is about the server.
+     * Waits one request timeout (never past the call's deadline) after a write timed out, before it is
+     * looked for or repeated: a request can sit in a queue past the client's patience and still be carried
+     * out. A lookup made too early would miss it, and a repeat could land before it and be overtaken by it
+     * (an old alert event arriving after a newer one). A write held up longer than this still lands late:
+     * that window is what is left, and only a server-side key (a sys_id the client chose) closes it.
      */
-    private void settle() {
+    private void awaitServer(Attempts attempts) {
+        Duration left = Duration.between(Instant.now(), attempts.deadline);
+        Duration wait = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+        if (wait.isNegative() || wait.isZero()) {
+            return;
+        }
         try {
-            Thread.sleep(settings.requestTimeout().toMillis());
+            settings.sleeper().awaitServer(wait);
         } catch (InterruptedException e) {
             throw interrupted(e);
         }
@@ -183,7 +259,7 @@ public final class HttpTransport {
 
     private ApiException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
-        return new ApiException(Problem.TIMEOUT, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
+        return new ApiException(Problem.INTERRUPTED, 0, "The request to " + settings.serviceName() + " was interrupted.", e);
     }
 
     private void report(Call call, int status, Duration took, int attempt, String failure) {

@@ -20,6 +20,8 @@ public enum Problem {
     UNREACHABLE,
     /** No answer in time. */
     TIMEOUT,
+    /** The thread was interrupted (the build was aborted): nothing more is known about the request. */
+    INTERRUPTED,
     /** The TLS handshake failed (certificate, protocol). */
     TLS,
     /** An answer the client could not make sense of. */

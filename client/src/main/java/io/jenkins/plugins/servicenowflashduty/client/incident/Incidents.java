@@ -1,6 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.incident;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+import static io.jenkins.plugins.servicenowflashduty.client.http.Texts.isBlank;
 
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
@@ -62,27 +63,27 @@ public final class Incidents {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         values.put("description", request.description() != null ? request.description() : defaultDescription(build));
-        values.put("urgency", blank(request.urgency()) ? "2" : FieldValues.level("urgency", request.urgency()));
-        values.put("impact", blank(request.impact()) ? "2" : FieldValues.level("impact", request.impact()));
+        values.put("urgency", isBlank(request.urgency()) ? "2" : FieldValues.level("urgency", request.urgency()));
+        values.put("impact", isBlank(request.impact()) ? "2" : FieldValues.level("impact", request.impact()));
         FieldValues.putIfPresent(values, "category", request.category());
         FieldValues.putIfPresent(values, "subcategory", request.subcategory());
         Map<String, String> extra = FieldValues.extra(request.extraFields(), SET_BY_STEP);
 
         SnRecord open = findOpen(key);
         if (open != null) {
-            String note = blank(request.workNote())
+            String note = isBlank(request.workNote())
                     ? "Failed again in " + build.displayName() + (build.buildUrl().isEmpty() ? "" : ": " + build.buildUrl())
                     : request.workNote();
             client.appendJournal(TABLE, open.sysId(), "work_notes", note);
             return outcome(IncidentOutcome.Action.UPDATED, open, "Incident " + open.number() + " is still open; added a work note.");
         }
-        if (!blank(request.assignmentGroup())) {
+        if (!isBlank(request.assignmentGroup())) {
             values.put("assignment_group", client.resolveReference("sys_user_group", "name", request.assignmentGroup()));
         }
-        if (!blank(request.caller())) {
+        if (!isBlank(request.caller())) {
             values.put("caller_id", resolveUser(request.caller()));
         }
-        if (!blank(request.configurationItem())) {
+        if (!isBlank(request.configurationItem())) {
             values.put("cmdb_ci", client.resolveReference("cmdb_ci", "name", request.configurationItem()));
         }
         values.putAll(extra);
@@ -107,7 +108,7 @@ public final class Incidents {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("state", "6");
         values.put("close_code", closeCode(closeCode));
-        values.put("close_notes", blank(closeNotes)
+        values.put("close_notes", isBlank(closeNotes)
                 ? "Resolved by Jenkins: " + build.displayName() + " succeeded" + (build.buildUrl().isEmpty() ? "." : ": " + build.buildUrl())
                 : closeNotes);
         client.update(TABLE, open.sysId(), values);
@@ -158,7 +159,7 @@ public final class Incidents {
                 .and("inactive").is("false"), 100, "value", "name", "element").stream()
                 .filter(c -> TABLE.equals(c.get("name")) && "close_code".equals(c.get("element")))
                 .map(c -> c.get("value")).toList();
-        if (!blank(requested)) {
+        if (!isBlank(requested)) {
             if (!known.isEmpty() && !known.contains(requested.strip())) {
                 throw invalidInput("'" + requested + "' is not a resolution code on this instance; use one of: " + String.join(", ", known) + ".");
             }
@@ -170,7 +171,7 @@ public final class Incidents {
 
     /** The key as sent: checked for characters queries cannot carry, and hashed down when too long. */
     static String key(BuildContext build, String requested) {
-        String key = blank(requested) ? build.jobKey() : requested.strip();
+        String key = isBlank(requested) ? build.jobKey() : requested.strip();
         if (key.contains("^") || key.contains(",")) {
             throw invalidInput("The correlation key '" + key + "' contains '^' or ',', which ServiceNow queries cannot carry.");
         }
@@ -186,8 +187,5 @@ public final class Incidents {
         return "Jenkins build " + build.displayName() + " failed." + (lines.isEmpty() ? "" : "\n" + lines);
     }
 
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
-    }
 
 }

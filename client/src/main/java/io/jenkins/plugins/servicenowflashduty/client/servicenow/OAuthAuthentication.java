@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.http.Body;
 import io.jenkins.plugins.servicenowflashduty.client.http.Call;
+import io.jenkins.plugins.servicenowflashduty.client.http.Connector;
+import io.jenkins.plugins.servicenowflashduty.client.http.HeaderAuthentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
@@ -20,12 +23,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
  * OAuth 2.0 through ServiceNow's {@code /oauth_token.do}: the client-credentials or the password grant.
  * The access token is cached and shared by all builds until a minute before it expires, then renewed
  * (with the refresh token when there is one); a 401 drops it so the next attempt gets a fresh one.
+ * Getting a token blocks the calling request for at most one token request's retry deadline.
  */
 public final class OAuthAuthentication implements Authentication {
     private static final Duration EARLY = Duration.ofSeconds(60);
@@ -40,7 +46,11 @@ public final class OAuthAuthentication implements Authentication {
     private final String userName;
     private final SecretValue password;
     private final Clock clock;
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}. */
     private Token token;
+    /** The token request under way, guarded by {@link #lock}. */
+    private CompletableFuture<Token> inFlight;
 
     private record Token(SecretValue access, SecretValue refresh, Instant expiresAt) {
     }
@@ -72,31 +82,84 @@ public final class OAuthAuthentication implements Authentication {
     }
 
     @Override
+    public void prepare(Connector connector, String host) {
+        if (connector.dropsAuthorization()) {
+            throw HeaderAuthentication.bearerBehindProxy();
+        }
+    }
+
+    @Override
     public void apply(HttpRequest.Builder request) {
         request.header("Authorization", "Bearer " + current().reveal());
     }
 
     @Override
-    public synchronized boolean renew() {
-        if (token != null) {
-            token = new Token(null, token.refresh(), Instant.MIN);
+    public boolean renew() {
+        synchronized (lock) {
+            if (token != null) {
+                token = new Token(null, token.refresh(), Instant.MIN);
+            }
         }
         return true;
     }
 
-    private synchronized SecretValue current() {
-        Instant now = clock.instant();
-        if (token != null && token.access() != null && now.plus(EARLY).isBefore(token.expiresAt())) {
-            return token.access();
+    /**
+     * The cached access token, or a new one. The token request runs without holding the lock: builds that
+     * need a token meanwhile wait for that one request (interruptibly), and nothing else waits on the network.
+     */
+    private SecretValue current() {
+        CompletableFuture<Token> pending;
+        Token previous;
+        boolean mine = false;
+        synchronized (lock) {
+            if (token != null && token.access() != null && clock.instant().plus(EARLY).isBefore(token.expiresAt())) {
+                return token.access();
+            }
+            if (inFlight == null) {
+                inFlight = new CompletableFuture<>();
+                mine = true;
+            }
+            pending = inFlight;
+            previous = token;
         }
-        if (token != null && token.refresh() != null) {
+        if (mine) {
+            try {
+                Token fresh = fetch(previous);
+                synchronized (lock) {
+                    token = fresh;
+                    inFlight = null;
+                }
+                pending.complete(fresh);
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    inFlight = null;
+                }
+                pending.completeExceptionally(e);
+                throw e;
+            }
+        }
+        try {
+            return pending.get().access();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Problem.INTERRUPTED, 0, "Interrupted while waiting for an OAuth token from ServiceNow.", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw new ApiException(api.problem(), api.status(), api.getMessage(), api);
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A token by refresh when there is a refresh token, else by the configured grant. Network; no lock held. */
+    private Token fetch(Token previous) {
+        if (previous != null && previous.refresh() != null) {
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "refresh_token");
-            form.put("refresh_token", token.refresh().reveal());
-            Token refreshed = request(form, false);
+            form.put("refresh_token", previous.refresh().reveal());
+            Token refreshed = request(form, false, previous);
             if (refreshed != null) {
-                token = refreshed;
-                return token.access();
+                return refreshed;
             }
         }
         Map<String, String> form = new LinkedHashMap<>();
@@ -107,12 +170,11 @@ public final class OAuthAuthentication implements Authentication {
         } else {
             form.put("grant_type", "client_credentials");
         }
-        token = request(form, true);
-        return token.access();
+        return request(form, true, previous);
     }
 
     /** Asks for a token; a failed refresh returns null so the full grant is tried instead. */
-    private Token request(Map<String, String> grantFields, boolean mustSucceed) {
+    private Token request(Map<String, String> grantFields, boolean mustSucceed, Token previous) {
         Map<String, String> form = new LinkedHashMap<>(grantFields);
         form.put("client_id", clientId);
         form.put("client_secret", clientSecret.reveal());
@@ -120,7 +182,7 @@ public final class OAuthAuthentication implements Authentication {
                 .map(e -> ServiceNowClient.enc(e.getKey()) + "=" + ServiceNowClient.enc(e.getValue()))
                 .collect(Collectors.joining("&"));
         Call call = new Call("POST", "/oauth_token.do", Map.of("Content-Type", "application/x-www-form-urlencoded",
-                "Accept", "application/json"), body.getBytes(StandardCharsets.UTF_8), Call.Repeat.SAFE, false, null);
+                "Accept", "application/json"), Body.of(body.getBytes(StandardCharsets.UTF_8)), Call.Repeat.SAFE).unauthenticated();
         Reply reply = tokenEndpoint.send(call);
         if (!reply.ok()) {
             if (!mustSucceed) {
@@ -135,14 +197,14 @@ public final class OAuthAuthentication implements Authentication {
             throw ServiceNowErrors.of(reply, "issue an OAuth token", tokenEndpoint.baseUrl().host());
         }
         try {
-            JsonNode json = ServiceNowClient.JSON.readTree(reply.body());
+            JsonNode json = io.jenkins.plugins.servicenowflashduty.client.http.Json.MAPPER.readTree(reply.body());
             String access = json.path("access_token").asText("");
             if (access.isEmpty()) {
                 throw ServiceNowErrors.unexpected(reply.status(), tokenEndpoint.baseUrl().host());
             }
             long seconds = json.path("expires_in").asLong(1800);
             String refresh = json.path("refresh_token").asText("");
-            SecretValue keptRefresh = !refresh.isEmpty() ? SecretValue.of(refresh) : token == null ? null : token.refresh();
+            SecretValue keptRefresh = !refresh.isEmpty() ? SecretValue.of(refresh) : previous == null ? null : previous.refresh();
             return new Token(SecretValue.of(access), keptRefresh, clock.instant().plusSeconds(seconds));
         } catch (IOException e) {
             throw ServiceNowErrors.unexpected(reply.status(), tokenEndpoint.baseUrl().host());

@@ -14,7 +14,7 @@ import java.util.Map;
  * write answer goes through here, and building a tree first costs more than the request's own overhead.
  */
 final class RecordReader {
-    private static final JsonFactory FACTORY = ServiceNowClient.JSON.getFactory();
+    private static final JsonFactory FACTORY = io.jenkins.plugins.servicenowflashduty.client.http.Json.MAPPER.getFactory();
 
     private RecordReader() {
     }

@@ -2,22 +2,22 @@ package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.http.Body;
 import io.jenkins.plugins.servicenowflashduty.client.http.Call;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Json;
+import io.jenkins.plugins.servicenowflashduty.client.http.Outcome;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
+import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +27,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -38,15 +39,18 @@ import java.util.stream.StreamSupport;
  * ({@code sysparm_display_value=false}, references as plain sys_ids). Thread-safe; one per configured instance.
  */
 public final class ServiceNowClient {
-    static final ObjectMapper JSON = new ObjectMapper();
     /** What a standard change template fixes; the Change API ignores callers' values for these. */
     private static final Set<String> TEMPLATE_FIXED = Set.of("description", "backout_plan", "test_plan", "implementation_plan");
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** ServiceNow's REST payload limit (KB0747638). */
+    public static final long MAX_ATTACHMENT_BYTES = 10L * 1024 * 1024;
+    private static final Set<String> JOURNAL_COLUMNS = Set.of("work_notes", "comments");
+    /** Journal times have one-second resolution, so the newest second may hold many entries in any order. */
+    private static final int JOURNAL_LOOKBACK = 100;
     private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
 
     private final HttpTransport transport;
-    /** Set once the instance proved to lack {@code /api/sn_chg_rest}; shared by copies made with {@link #withListener}. */
-    private final AtomicBoolean changeApiMissing;
+    /** Whether the instance has {@code /api/sn_chg_rest}; shared by copies made with {@link #withListener}. */
+    private final ChangeApiPresence changeApi;
 
     /**
      * @param instanceUrl the instance root, e.g. {@code https://acme.service-now.com}
@@ -57,17 +61,17 @@ public final class ServiceNowClient {
     }
 
     ServiceNowClient(HttpTransport transport) {
-        this(transport, new AtomicBoolean());
+        this(transport, new ChangeApiPresence(System::nanoTime));
     }
 
-    private ServiceNowClient(HttpTransport transport, AtomicBoolean changeApiMissing) {
+    ServiceNowClient(HttpTransport transport, ChangeApiPresence changeApi) {
         this.transport = transport;
-        this.changeApiMissing = changeApiMissing;
+        this.changeApi = changeApi;
     }
 
     /** Shares the connection pool; reports every attempt to the listener (a build's log). */
     public ServiceNowClient withListener(RequestListener listener) {
-        return new ServiceNowClient(transport.withListener(listener), changeApiMissing);
+        return new ServiceNowClient(transport.withListener(listener), changeApi);
     }
 
     HttpTransport http() {
@@ -191,10 +195,10 @@ public final class ServiceNowClient {
 
     // ---------------------------------------------------------------- writing
 
-    /** Inserts a record. Retried only where the insert surely did not happen (no connection, 429). */
+    /** Inserts a record. Repeated only where the insert surely did not happen (no connection, 429). */
     public SnRecord create(String table, Map<String, String> values) {
         String t = Tables.table(table);
-        Reply reply = http().send(Call.json("POST", tablePath(t) + "?" + RAW, body(values), Call.Repeat.CREATE));
+        Reply reply = http().send(Call.json("POST", tablePath(t) + "?" + RAW, Json.flatObject(values), Call.Repeat.ONCE));
         return single(reply, t, "create a record in " + t);
     }
 
@@ -206,57 +210,104 @@ public final class ServiceNowClient {
      */
     public Created create(String table, Map<String, String> values, TableQuery existing, Predicate<SnRecord> isOurs) {
         String t = Tables.table(table);
-        String sysId = newSysId();
+        String sysId = Texts.randomHex(16);
         Map<String, String> withId = new LinkedHashMap<>(values);
         withId.put("sys_id", sysId);
-        AtomicBoolean reused = new AtomicBoolean();
-        Call call = Call.json("POST", tablePath(t) + "?" + RAW, body(withId), Call.Repeat.CREATE)
-                .withReconcile(reuse(() -> find(t, sysId).or(() -> query(t, existing, 5).stream().filter(isOurs).findFirst()), reused));
-        Reply reply = http().send(call);
-        if (reply.status() == 403 && reply.text().contains("Error during insert") && reply.text().contains(sysId)) {
-            // a retry collided with our own earlier attempt, which did get in
-            return new Created(get(t, sysId), true);
+        Call call = Call.json("POST", tablePath(t) + "?" + RAW, Json.flatObject(withId), Call.Repeat.ONCE);
+        return once(call, "create a record in " + t, reply -> {
+            if (reply.status() == 403 && reply.text().contains("Error during insert") && reply.text().contains(sysId)) {
+                return new Created(get(t, sysId), true); // a repeat collided with our own earlier attempt, which did get in
+            }
+            return new Created(single(reply, t, "create a record in " + t), false);
+        }, () -> find(t, sysId).or(() -> query(t, existing, 5).stream().filter(isOurs).findFirst()));
+    }
+
+    /**
+     * Sends a call that must act once. After a failure that may hide a write, {@code lookForWrite} (the
+     * caller's knowledge of what it wrote) decides: found means done; not found means the call is repeated.
+     */
+    private Created once(Call call, String what, Function<Reply, Created> read, Supplier<Optional<SnRecord>> lookForWrite) {
+        HttpTransport.Attempts attempts = http().begin();
+        while (true) {
+            Outcome outcome = http().attempt(call, attempts);
+            if (outcome instanceof Outcome.Answered answered) {
+                return read.apply(answered.reply());
+            }
+            Outcome.Uncertain uncertain = (Outcome.Uncertain) outcome;
+            Optional<SnRecord> written = lookForWrite.get();
+            if (written.isPresent()) {
+                return new Created(written.get(), true);
+            }
+            if (!http().prepareRepeat(attempts, uncertain)) {
+                return read.apply(HttpTransport.giveUp(uncertain));
+            }
         }
-        return new Created(single(reply, t, "create a record in " + t), reused.get());
     }
 
-    /** 32 random hex digits, the form of a ServiceNow sys_id. */
-    static String newSysId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return java.util.HexFormat.of().formatHex(b);
-    }
-
+    /**
+     * Updates fields of a record. A plain update is safe to repeat; an update that writes a journal field
+     * ({@code work_notes}, {@code comments}) appends an entry, so it is sent as a write that must happen
+     * once, wherever the journal field rides (see {@link #appendJournal}).
+     */
     public SnRecord update(String table, String sysId, Map<String, String> values) {
+        return update(table, sysId, values, "");
+    }
+
+    private SnRecord update(String table, String sysId, Map<String, String> values, String fieldsParam) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
-        Reply reply = http().send(Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW, body(values), Call.Repeat.SAFE));
-        return single(reply, t, "update " + t + " " + id);
+        String what = "update " + t + " " + id;
+        String path = tablePath(t) + "/" + id + "?" + RAW + fieldsParam;
+        Optional<String> journal = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst();
+        if (journal.isEmpty()) {
+            return single(http().send(Call.json("PATCH", path, Json.flatObject(values), Call.Repeat.SAFE)), t, what);
+        }
+        String column = journal.get();
+        String text = values.get(column);
+        // What identifies this attempt: an entry with this text that was not there before we sent it. Two
+        // builds adding the same text are two notes; only a new entry appearing after our own send is ours.
+        Set<String> before = journalEntries(id, column, text);
+        Call call = Call.json("PATCH", path, Json.flatObject(values), Call.Repeat.ONCE);
+        return once(call, what, reply -> new Created(single(reply, t, what), false), () -> {
+            Set<String> now = journalEntries(id, column, text);
+            now.removeAll(before);
+            return now.isEmpty() ? Optional.empty() : Optional.of(get(t, id, fieldsOf(fieldsParam)));
+        }).record();
     }
 
     /**
      * Appends a journal entry ({@code work_notes} or {@code comments}). Journal writes add, never replace,
-     * so a retry after a lost answer first checks the newest entries for the same text (a hundred of them:
-     * journal times have one-second resolution, so the newest second may hold many entries in any order).
+     * so the entries with the same text are listed before the write; after a failure that may hide it, a
+     * new one among them means it happened. Where the user may not read {@code sys_journal_field}
+     * (ServiceNow then answers an empty list), that check cannot see anything and a repeat may double the
+     * entry. Two builds writing the same text to the same ticket within one failed attempt can also not be
+     * told apart.
      */
     public SnRecord appendJournal(String table, String sysId, String column, String text) {
-        String t = Tables.table(table);
-        String id = Tables.sysId(sysId);
-        Call call = Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW + "&sysparm_fields=sys_id,number",
-                        body(Map.of(column, text)), Call.Repeat.CREATE)
-                .withReconcile(() -> query("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
-                        .orderByDescending("sys_created_on"), 100, "element_id", "value").stream()
-                        .anyMatch(e -> id.equals(e.get("element_id")) && text.equals(e.get("value")))
-                        ? Optional.of(asReply(get(t, id, "sys_id", "number"))) : Optional.empty());
-        Reply reply = http().send(call);
-        return single(reply, t, "add a " + column.replace('_', ' ') + " entry to " + t + " " + id);
+        if (!JOURNAL_COLUMNS.contains(column)) {
+            throw invalidInput("'" + column + "' is not a journal field; use work_notes or comments.");
+        }
+        return update(table, sysId, Map.of(column, text), "&sysparm_fields=sys_id,number");
+    }
+
+    /** The sys_ids of the newest journal entries of a record holding exactly this text. */
+    private Set<String> journalEntries(String sysId, String column, String text) {
+        return query("sys_journal_field", TableQuery.where("element_id").is(sysId).and("element").is(column)
+                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value").stream()
+                .filter(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value")))
+                .map(SnRecord::sysId)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private static String[] fieldsOf(String fieldsParam) {
+        return fieldsParam.isEmpty() ? new String[0] : new String[] {"sys_id", "number"};
     }
 
     public void delete(String table, String sysId) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         Reply reply = http().send(new Call("DELETE", tablePath(t) + "/" + id, Map.of("Accept", "application/json"), null,
-                Call.Repeat.SAFE, true, null));
+                Call.Repeat.SAFE));
         if (reply.status() == 404) {
             return; // already gone, possibly by an earlier attempt of this very call
         }
@@ -272,6 +323,12 @@ public final class ServiceNowClient {
      * the Table API on {@code change_request} where that API is not installed. {@code correlationId}
      * must be unique to this creation: a retry after a lost answer finds the change by it.
      *
+     * <p>The Change API takes no sys_id from the caller, so this is the one create whose repeat rests on a
+     * lookup alone. The transport waits one request timeout after a timed-out attempt before the lookup;
+     * a create that the instance carries out later than that (queued behind a slow transaction) is missed
+     * by the lookup, and the repeat then makes a second change. That window remains. The Table API
+     * fallback carries its own sys_id and has no such window.
+     *
      * @param type normal, emergency or standard
      * @param templateSysId for a standard change, the template (else null)
      */
@@ -280,16 +337,21 @@ public final class ServiceNowClient {
         body.put("correlation_id", correlationId);
         TableQuery existing = TableQuery.where("correlation_id").is(correlationId);
         Predicate<SnRecord> ours = r -> correlationId.equals(r.get("correlation_id"));
-        if (!changeApiMissing.get()) {
+        if (!changeApi.knownMissing()) {
             String path = "/api/sn_chg_rest/change/" + (templateSysId == null ? enc(type) : "standard/" + Tables.sysId(templateSysId));
-            AtomicBoolean reused = new AtomicBoolean();
-            Call call = Call.json("POST", path, body(body), Call.Repeat.CREATE)
-                    .withReconcile(reuse(() -> query("change_request", existing, 2).stream().filter(ours).findFirst(), reused));
-            Reply reply = http().send(call);
-            if (!changeApiAbsent(reply)) {
-                return new Created(single(reply, "change_request", "create a " + type + " change"), reused.get());
+            Call call = Call.json("POST", path, Json.flatObject(body), Call.Repeat.ONCE);
+            String what = "create a " + type + " change";
+            Created created = once(call, what, reply -> {
+                if (ChangeApiPresence.saysMissing(reply)) {
+                    return null;
+                }
+                return new Created(single(reply, "change_request", what), false);
+            }, () -> query("change_request", existing, 2).stream().filter(ours).findFirst());
+            if (created != null) {
+                changeApi.seen();
+                return created;
             }
-            changeApiMissing.set(true); // remembered: no second probe for every change
+            changeApi.missing(); // remembered for a while: no second probe for every change
         }
         Map<String, String> tableValues = new LinkedHashMap<>();
         tableValues.put("type", type);
@@ -306,23 +368,9 @@ public final class ServiceNowClient {
         return create("change_request", tableValues, existing, ours);
     }
 
-    /** Whether the instance lacks the Change Management REST API (it answers as for an unknown URI). */
+    /** Whether the instance was recently found to lack the Change Management REST API. */
     public boolean changeApiMissing() {
-        return changeApiMissing.get();
-    }
-
-    /** A reconcile step that answers with the record an earlier attempt made, and notes that it did. */
-    private static Supplier<Optional<Reply>> reuse(Supplier<Optional<SnRecord>> lookup, AtomicBoolean reused) {
-        return () -> {
-            Optional<SnRecord> found = lookup.get();
-            found.ifPresent(r -> reused.set(true));
-            return found.map(ServiceNowClient::asReply);
-        };
-    }
-
-    private static boolean changeApiAbsent(Reply reply) {
-        return reply.status() == 400 && reply.text().contains("Requested URI does not represent any resource")
-                || reply.status() == 404 && !reply.text().contains("No Record found");
+        return changeApi.knownMissing();
     }
 
     /** A standard change template's preset fields, applied by hand when only the Table API is there. */
@@ -342,23 +390,34 @@ public final class ServiceNowClient {
     // ---------------------------------------------------------------- attachments
 
     /**
-     * Attaches bytes to a record. A retry after a lost answer first looks for an attachment of the same
-     * name and size on the record, so the file is not attached twice.
+     * Attaches content to a record, streamed (a retry opens it again). A retry after a lost answer first
+     * looks for an attachment of the same name and size on the record, so the file is not attached twice.
+     *
+     * @param content at most {@link #MAX_ATTACHMENT_BYTES}
      */
-    public SnRecord attach(String table, String sysId, String fileName, String contentType, byte[] content) {
+    public SnRecord attach(String table, String sysId, String fileName, String contentType, Body content) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         if (fileName == null || fileName.isBlank() || fileName.contains("/") || fileName.contains("\\")) {
             throw invalidInput("The attachment needs a plain file name, not '" + fileName + "'.");
         }
+        if (content.length() > MAX_ATTACHMENT_BYTES) {
+            throw invalidInput(fileName + " is " + content.length() + " bytes; ServiceNow accepts at most "
+                    + MAX_ATTACHMENT_BYTES + " bytes (10 MiB) per request, so compress or split it.");
+        }
         String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         String path = "/api/now/attachment/file?table_name=" + enc(t) + "&table_sys_id=" + id + "&file_name=" + enc(fileName);
-        Call call = new Call("POST", path, Map.of("Content-Type", type, "Accept", "application/json"), content, Call.Repeat.CREATE, true, null)
-                .withReconcile(() -> attachments(t, id).stream()
-                        .filter(a -> fileName.equals(a.get("file_name")) && Integer.toString(content.length).equals(a.get("size_bytes")))
-                        .findFirst().map(ServiceNowClient::asReply));
-        Reply reply = http().send(call);
-        return single(reply, "sys_attachment", "attach " + fileName + " to " + t + " " + id);
+        Call call = new Call("POST", path, Map.of("Content-Type", type, "Accept", "application/json"), content, Call.Repeat.ONCE);
+        String what = "attach " + fileName + " to " + t + " " + id;
+        String size = Long.toString(content.length());
+        return once(call, what, reply -> new Created(single(reply, "sys_attachment", what), false),
+                () -> attachments(t, id).stream().filter(a -> fileName.equals(a.get("file_name")) && size.equals(a.get("size_bytes")))
+                        .findFirst()).record();
+    }
+
+    /** Attaches bytes held in memory. */
+    public SnRecord attach(String table, String sysId, String fileName, String contentType, byte[] content) {
+        return attach(table, sysId, fileName, contentType, Body.of(content));
     }
 
     /** The attachments of a record. */
@@ -377,33 +436,11 @@ public final class ServiceNowClient {
     }
 
     static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return BaseUrl.encode(s);
     }
 
     private static String fieldsParam(String... fields) {
         return fields.length == 0 ? "" : "&sysparm_fields=" + enc(String.join(",", fields));
-    }
-
-    static byte[] body(Map<String, String> values) {
-        ObjectNode node = JSON.createObjectNode();
-        values.forEach(node::put);
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Reply asReply(SnRecord record) {
-        ObjectNode node = JSON.createObjectNode();
-        ObjectNode result = node.putObject("result");
-        record.values().forEach(result::put);
-        try {
-            return new Reply(200, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (a, b) -> true),
-                    JSON.writeValueAsBytes(node));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The records of a successful answer's {@code result}, or the sentence for a failed one. */

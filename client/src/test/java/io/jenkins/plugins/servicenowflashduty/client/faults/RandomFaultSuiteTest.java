@@ -65,7 +65,7 @@ class RandomFaultSuiteTest {
         sim = Simulator.start();
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
         sim.flashduty().setRateLimited(false);
-        HttpSettings settings = HttpSettings.defaults("x").withSleeper(new RecordingSleeper())
+        HttpSettings settings = HttpSettings.defaults("x").withSleeper(new RecordingSleeper(true))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(150));
         ServiceNowClient client = new ServiceNowClient(sim.baseUrl(), true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")), settings);
         incidents = new Incidents(client);

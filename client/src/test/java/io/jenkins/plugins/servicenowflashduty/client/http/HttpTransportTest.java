@@ -2,18 +2,25 @@ package io.jenkins.plugins.servicenowflashduty.client.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import java.net.Authenticator;
+import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +52,7 @@ class HttpTransportTest {
     }
 
     private static Call create(String json) {
-        return Call.json("POST", "/api/now/table/incident", json.getBytes(StandardCharsets.UTF_8), Call.Repeat.CREATE);
+        return Call.json("POST", "/api/now/table/incident", json.getBytes(StandardCharsets.UTF_8), Call.Repeat.ONCE);
     }
 
     private int incidents() {
@@ -184,27 +191,110 @@ class HttpTransportTest {
     }
 
     @Test
-    void aCreateThatMayHaveHappenedIsLookedUpBeforeItIsSentAgain() {
-        AtomicInteger lookups = new AtomicInteger();
-        Call call = create("{\"correlation_id\":\"k1\"}").withReconcile(() -> {
-            lookups.incrementAndGet();
-            Reply found = transport.send(Call.get("/api/now/table/incident?sysparm_query=correlation_id=k1"));
-            return found.text().contains("\"sys_id\"") ? Optional.of(found) : Optional.empty();
-        });
+    void aCreateThatMayHaveHappenedComesBackUncertainAndIsNotSentAgain() {
         sim.faults().on("POST", "/api/now/table/incident").times(1).afterProcessing().drop();
-        Reply r = transport.send(call);
-        assertEquals(200, r.status()); // the lookup's answer: the record the lost attempt made
-        assertEquals(1, lookups.get());
-        assertEquals(1, incidents());
+        HttpTransport.Attempts attempts = transport.begin();
+        Outcome outcome = transport.attempt(create("{}"), attempts);
+        Outcome.Uncertain uncertain = assertInstanceOf(Outcome.Uncertain.class, outcome);
+        assertEquals(Problem.UNREACHABLE, uncertain.failure().problem());
+        assertEquals(1, incidents()); // it did happen: only the caller's lookup can know
         assertEquals(1, sim.requests().matching("POST", "/api/now/table/incident").size());
     }
 
     @Test
-    void aCreateRefusedByTheGatewayIsSentAgainWhenTheLookupFindsNothing() {
-        Call call = create("{\"correlation_id\":\"k2\"}").withReconcile(Optional::empty);
+    void aCreateRefusedByTheGatewayMayBeRepeatedOnceTheCallerHasLooked() {
         sim.faults().on("POST", "/api/now/table/incident").times(1).respond(503);
-        assertEquals(201, transport.send(call).status());
+        HttpTransport.Attempts attempts = transport.begin();
+        Outcome.Uncertain uncertain = assertInstanceOf(Outcome.Uncertain.class, transport.attempt(create("{}"), attempts));
+        assertEquals(503, uncertain.reply().status());
+        assertTrue(transport.prepareRepeat(attempts, uncertain));
+        Outcome.Answered answered = assertInstanceOf(Outcome.Answered.class, transport.attempt(create("{}"), attempts));
+        assertEquals(201, answered.reply().status());
         assertEquals(1, incidents());
+        assertEquals(2, attempts.made());
+    }
+
+    @Test
+    void aTimedOutWriteIsGivenTheServersTimeThroughTheSleeperNeverPastTheDeadline() {
+        HttpTransport quick = transport(new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(5)),
+                Duration.ofMillis(200));
+        sim.faults().on("POST", "/api/now/table/incident").times(1).delay(Duration.ofMillis(600));
+        Outcome outcome = quick.attempt(create("{}"), quick.begin());
+        assertInstanceOf(Outcome.Uncertain.class, outcome);
+        assertEquals(List.of(Duration.ofMillis(200)), sleeper.serverWaits());
+
+        HttpTransport tight = transport(new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(300)),
+                Duration.ofMillis(200));
+        sim.faults().on("POST", "/api/now/table/incident").times(1).delay(Duration.ofMillis(600));
+        assertInstanceOf(Outcome.Uncertain.class, tight.attempt(create("{}"), tight.begin()));
+        Duration second = sleeper.serverWaits().get(1);
+        assertTrue(second.toMillis() > 0 && second.toMillis() <= 100, "bounded by what is left of the deadline: " + second);
+    }
+
+    @Test
+    void anInterruptedCallSaysSoAndIsNotATimeout() throws Exception {
+        sim.faults().on("GET", "/api/now/table/incident").times(1).delay(Duration.ofSeconds(3));
+        AtomicReference<ApiException> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                transport.send(Call.get("/api/now/table/incident"));
+            } catch (ApiException e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        Thread.sleep(300);
+        t.interrupt();
+        t.join(5000);
+        assertEquals(Problem.INTERRUPTED, failure.get().problem());
+        assertEquals("The request to ServiceNow was interrupted.", failure.get().getMessage());
+
+        Sleeper interrupting = d -> {
+            throw new InterruptedException();
+        };
+        sim.faults().on("GET", "/api/now/table/incident").times(1).respond(503);
+        HttpTransport backingOff = new HttpTransport(BaseUrl.parse(sim.baseUrl(), true), HttpSettings.defaults("ServiceNow")
+                .withSleeper(interrupting), Authentication.NONE);
+        ApiException e = assertThrows(ApiException.class, () -> backingOff.send(Call.get("/api/now/table/incident")));
+        assertEquals(Problem.INTERRUPTED, e.problem());
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+    }
+
+    @Test
+    void theCallersClientBuilderCarriesProxyAndProxyAuthentication() throws Exception {
+        try (AuthenticatingProxy proxy = AuthenticatingProxy.start("proxy-user", "proxy-pass")) {
+            HttpSettings settings = HttpSettings.defaults("ServiceNow").withSleeper(sleeper)
+                    .withClientBuilder(() -> HttpClient.newBuilder()
+                            .proxy(ProxySelector.of(proxy.address()))
+                            .authenticator(new Authenticator() {
+                                @Override
+                                protected PasswordAuthentication getPasswordAuthentication() {
+                                    return getRequestorType() == RequestorType.PROXY
+                                            ? new PasswordAuthentication("proxy-user", "proxy-pass".toCharArray()) : null;
+                                }
+                            }));
+            // a host that does not resolve: only the proxy can reach "it"
+            HttpTransport viaProxy = new HttpTransport(BaseUrl.parse("http://instance.example.invalid:" + sim.port(), true), settings,
+                    new BasicAuthentication("jenkins", SecretValue.of("jenkins")));
+            assertEquals(200, viaProxy.send(Call.get("/api/now/table/incident?sysparm_limit=1")).status());
+            // the JDK drops Authorization headers of a client with an authenticator: Basic answers the challenge
+            assertEquals(List.of(407, 401, 200), proxy.statuses());
+            assertEquals(200, viaProxy.send(Call.get("/api/now/table/incident?sysparm_limit=1")).status());
+            assertEquals(200, proxy.statuses().get(proxy.statuses().size() - 1));
+
+            HttpTransport bearer = new HttpTransport(BaseUrl.parse("http://instance.example.invalid:" + sim.port(), true), settings,
+                    HeaderAuthentication.bearer(SecretValue.of("token")));
+            ApiException refused = assertThrows(ApiException.class, () -> bearer.send(Call.get("/api/now/table/incident")));
+            assertEquals(Problem.INVALID_INPUT, refused.problem());
+            assertTrue(refused.getMessage().startsWith("A token cannot be sent through a proxy that needs a password"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void copiesOfOneConfigurationShareOneHttpClient() {
+        HttpSettings settings = HttpSettings.defaults("ServiceNow");
+        assertSame(settings.connector().client(), settings.withListener(e -> { }).withSleeper(sleeper).connector().client());
+        assertNotSame(settings.connector().client(), settings.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)).connector().client());
     }
 
     @Test
