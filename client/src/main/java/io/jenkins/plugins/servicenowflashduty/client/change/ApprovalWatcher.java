@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,29 +18,57 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Waits for many change approvals on one instance without a thread per wait: every interval, one
- * {@code sys_idIN...} query per 100 pending changes reads their state and approval, and each wait whose
- * change was approved, rejected or cancelled (or whose deadline passed) completes its future.
+ * {@code sys_idIN...} query per 100 distinct pending changes reads their state and approval, and each wait
+ * whose change was approved, rejected or cancelled (or whose deadline passed) completes its future.
  *
- * <p>Transient failures (network, 429, 5xx) just skip a round; credential or role failures end the waits
- * they concern with that sentence. Thread-safe.
+ * <p>Each {@link #watch} is its own wait, even for a change another build waits on too: stopping one
+ * leaves the others alone, and each has its own deadline. One unreadable record ends only its own waits;
+ * transient failures (network, 429, 5xx) skip a round; deadlines apply whatever a poll returns; credential
+ * or role failures end the waits they concern with that sentence. Thread-safe.
  */
 public final class ApprovalWatcher {
     private static final Logger LOG = Logger.getLogger(ApprovalWatcher.class.getName());
     static final int BATCH = 100;
+    private static final String[] FIELDS = {"sys_id", "number", "state", "approval"};
 
     private final ServiceNowClient client;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final Duration interval;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Watch> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
     private ScheduledFuture<?> task;
 
-    private record Pending(ApprovalWait request, CompletableFuture<ApprovalOutcome> future) {
+    /** One wait: its outcome, and a way to stop it. */
+    public final class Watch {
+        private final long id;
+        private final ApprovalWait request;
+        private final CompletableFuture<ApprovalOutcome> outcome = new CompletableFuture<>();
+
+        private Watch(long id, ApprovalWait request) {
+            this.id = id;
+            this.request = request;
+        }
+
+        public ApprovalWait request() {
+            return request;
+        }
+
+        /** Completes when the wait ends; exceptionally with an {@link ApiException} when it cannot go on. */
+        public CompletableFuture<ApprovalOutcome> outcome() {
+            return outcome;
+        }
+
+        /** Stops this wait (its build was aborted), leaving the change and other waits alone. */
+        public void stop() {
+            finish(this, ApprovalOutcome.Result.STOPPED, null, "Stopped waiting for approval of " + request.number() + ".");
+        }
     }
 
     /**
@@ -54,20 +83,12 @@ public final class ApprovalWatcher {
         this.interval = interval;
     }
 
-    /** Starts (or, after a restart, resumes) a wait. Waiting twice for one change shares the same future. */
-    public CompletableFuture<ApprovalOutcome> watch(ApprovalWait wait) {
-        Pending p = pending.computeIfAbsent(wait.changeSysId(), id -> new Pending(wait, new CompletableFuture<>()));
+    /** Starts (or, after a restart, resumes) a wait. */
+    public Watch watch(ApprovalWait wait) {
+        Watch w = new Watch(ids.incrementAndGet(), wait);
+        pending.put(w.id, w);
         ensureRunning();
-        return p.future();
-    }
-
-    /** Stops waiting for a change (the build was aborted); its future completes as cancelled. */
-    public void stop(String changeSysId) {
-        Pending p = pending.remove(changeSysId);
-        if (p != null) {
-            p.future().complete(new ApprovalOutcome(ApprovalOutcome.Result.CANCELLED, p.request().number(), null,
-                    "Stopped waiting for approval of " + p.request().number() + "."));
-        }
+        return w;
     }
 
     /** How many waits are pending. */
@@ -88,39 +109,38 @@ public final class ApprovalWatcher {
         }
     }
 
-    /** One polling round over every pending wait. */
+    /** One polling round over every pending wait. Never throws: it runs on a shared scheduler. */
     void round() {
         try {
-            List<String> ids = new ArrayList<>(pending.keySet());
-            for (int from = 0; from < ids.size(); from += BATCH) {
-                poll(ids.subList(from, Math.min(ids.size(), from + BATCH)));
-            }
-            long now = clock.millis();
-            for (Pending p : List.copyOf(pending.values())) {
-                if (now >= p.request().deadlineEpochMillis()) {
-                    finish(p, ApprovalOutcome.Result.TIMED_OUT, null, "Change " + p.request().number()
-                            + " was not approved in time; the wait ended at its deadline.");
-                }
+            List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
+            for (int from = 0; from < changes.size(); from += BATCH) {
+                poll(changes.subList(from, Math.min(changes.size(), from + BATCH)));
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Approval polling round failed", e);
+            LOG.log(Level.WARNING, "Approval polling round failed: {0}", e.toString());
         } finally {
+            expire();
             stopIfIdle();
         }
     }
 
-    private void poll(List<String> ids) {
+    private void expire() {
+        long now = clock.millis();
+        for (Watch w : List.copyOf(pending.values())) {
+            if (now >= w.request.deadlineEpochMillis()) {
+                finish(w, ApprovalOutcome.Result.TIMED_OUT, null, "Change " + w.request.number()
+                        + " was not approved in time; the wait ended at its deadline.");
+            }
+        }
+    }
+
+    private void poll(List<String> changeIds) {
         List<SnRecord> rows;
         try {
-            rows = client.query("change_request", TableQuery.where("sys_id").in(ids), ids.size(), "sys_id", "number", "state", "approval");
+            rows = client.query("change_request", TableQuery.where("sys_id").in(changeIds), changeIds.size(), FIELDS);
         } catch (ApiException e) {
             if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
-                ids.forEach(id -> {
-                    Pending p = pending.get(id);
-                    if (p != null && pending.remove(id, p)) {
-                        p.future().completeExceptionally(e);
-                    }
-                });
+                waitsOn(changeIds).forEach(w -> fail(w, e));
             } else {
                 LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage());
             }
@@ -128,37 +148,52 @@ public final class ApprovalWatcher {
         }
         Map<String, SnRecord> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.sysId(), r));
-        for (String id : ids) {
-            Pending p = pending.get(id);
-            if (p == null) {
-                continue;
+        for (Watch w : waitsOn(changeIds)) {
+            SnRecord r = byId.get(w.request.changeSysId());
+            try {
+                if (r == null) {
+                    finish(w, ApprovalOutcome.Result.CANCELLED, null, "Change " + w.request.number()
+                            + " no longer exists (or the user may no longer read it).");
+                } else {
+                    decide(w, r);
+                }
+            } catch (RuntimeException e) {
+                // one record this client cannot make sense of ends its own waits, no others
+                fail(w, new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow sent change " + w.request.number()
+                        + " in a form this plugin cannot read; check the change in ServiceNow.", e));
             }
-            SnRecord r = byId.get(id);
-            if (r == null) {
-                finish(p, ApprovalOutcome.Result.CANCELLED, null, "Change " + p.request().number()
-                        + " no longer exists (or the user may no longer read it).");
-                continue;
-            }
-            decide(p, r);
         }
     }
 
-    private void decide(Pending p, SnRecord r) {
-        ChangeState state = ChangeState.parse(r.get("state"));
+    private List<Watch> waitsOn(List<String> changeIds) {
+        java.util.Set<String> ids = new java.util.HashSet<>(changeIds);
+        return pending.values().stream().filter(w -> ids.contains(w.request.changeSysId())).toList();
+    }
+
+    private void decide(Watch w, SnRecord r) {
+        ChangeState state = ChangeState.fromServer(r.get("state"));
         String approval = r.get("approval");
-        String number = r.number().isEmpty() ? p.request().number() : r.number();
+        String number = r.number().isEmpty() ? w.request.number() : r.number();
         if ("rejected".equals(approval)) {
-            finish(p, ApprovalOutcome.Result.REJECTED, state, "Change " + number + " was rejected.");
-        } else if (state == ChangeState.CANCELED || state == ChangeState.CLOSED) {
-            finish(p, ApprovalOutcome.Result.CANCELLED, state, "Change " + number + " was " + state.label().toLowerCase(Locale.ROOT) + " while waiting for approval.");
-        } else if ("approved".equals(approval) && state.approved()) {
-            finish(p, ApprovalOutcome.Result.APPROVED, state, "Change " + number + " was approved and is " + state.label() + ".");
+            finish(w, ApprovalOutcome.Result.REJECTED, state, "Change " + number + " was rejected.");
+        } else if (state.ended()) {
+            finish(w, ApprovalOutcome.Result.CANCELLED, state, "Change " + number + " was "
+                    + state.label().toLowerCase(Locale.ROOT) + " while waiting for approval.");
+        } else if ("approved".equals(approval) && (state.approved() || state.silentOnApproval())) {
+            finish(w, ApprovalOutcome.Result.APPROVED, state, "Change " + number + " was approved"
+                    + (state == ChangeState.UNKNOWN ? "." : " and is " + state.label() + "."));
         }
     }
 
-    private void finish(Pending p, ApprovalOutcome.Result result, ChangeState state, String message) {
-        if (pending.remove(p.request().changeSysId(), p)) {
-            p.future().complete(new ApprovalOutcome(result, p.request().number(), state, message));
+    private void finish(Watch w, ApprovalOutcome.Result result, ChangeState state, String message) {
+        if (pending.remove(w.id, w)) {
+            w.outcome.complete(new ApprovalOutcome(result, w.request.number(), state, message));
+        }
+    }
+
+    private void fail(Watch w, ApiException e) {
+        if (pending.remove(w.id, w)) {
+            w.outcome.completeExceptionally(e);
         }
     }
 }

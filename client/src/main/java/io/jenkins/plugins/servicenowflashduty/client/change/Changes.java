@@ -99,11 +99,14 @@ public final class Changes {
         };
     }
 
-    /** The deployment starts: Scheduled becomes Implement. */
+    /** The deployment starts: Scheduled becomes Implement (Open becomes Work in Progress in the legacy model). */
     public ChangeRef startImplementation(ChangeRef change) {
         ChangeRef now = refresh(change);
-        if (now.state() == ChangeState.IMPLEMENT) {
+        if (now.state() == ChangeState.IMPLEMENT || now.state() == ChangeState.WORK_IN_PROGRESS) {
             return now;
+        }
+        if (legacy(now) && approved(now)) {
+            return moveTo(now, ChangeState.WORK_IN_PROGRESS);
         }
         if (now.state() != ChangeState.SCHEDULED) {
             throw new ApiException(Problem.REFUSED, 0, "Change " + now.number() + " is " + now.state().label()
@@ -119,29 +122,44 @@ public final class Changes {
     public ChangeRef close(ChangeRef change, CloseCode code, String notes) {
         ChangeRef now = refresh(change);
         String closeNotes = notes == null || notes.isBlank() ? "Closed by Jenkins: " + code.value() : notes;
-        if (now.state() == ChangeState.CLOSED || now.state() == ChangeState.CANCELED) {
+        if (now.state().ended()) {
             return now;
         }
-        if (!now.state().approved()) {
+        if (!approved(now)) {
             return cancel(now, "Not approved, so not carried out. " + closeNotes);
         }
-        if (now.state() == ChangeState.SCHEDULED) {
-            now = moveTo(now, ChangeState.IMPLEMENT);
-        }
-        if (now.state() == ChangeState.IMPLEMENT) {
-            now = moveTo(now, ChangeState.REVIEW);
-        }
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("state", ChangeState.CLOSED.value());
+        if (legacy(now) || now.state() == ChangeState.UNKNOWN) {
+            // the legacy model closes in one step: Closed Complete, or Closed Incomplete when it failed
+            values.put("state", (code == CloseCode.UNSUCCESSFUL ? ChangeState.CANCELED : ChangeState.CLOSED).value());
+        } else {
+            if (now.state() == ChangeState.SCHEDULED) {
+                now = moveTo(now, ChangeState.IMPLEMENT);
+            }
+            if (now.state() == ChangeState.IMPLEMENT) {
+                now = moveTo(now, ChangeState.REVIEW);
+            }
+            values.put("state", ChangeState.CLOSED.value());
+        }
         values.put("close_code", code.value());
         values.put("close_notes", closeNotes);
         return ref(client.update(TABLE, now.sysId(), values));
     }
 
+    /** States only the legacy model has. */
+    private static boolean legacy(ChangeRef c) {
+        return c.state() == ChangeState.OPEN || c.state() == ChangeState.WORK_IN_PROGRESS;
+    }
+
+    /** Approved by the state model, or, where the state says nothing about it, by the approval field. */
+    private static boolean approved(ChangeRef c) {
+        return c.state().silentOnApproval() ? "approved".equals(c.approval()) : c.state().approved();
+    }
+
     /** Cancels the change, saying why in a work note. */
     public ChangeRef cancel(ChangeRef change, String reason) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("state", ChangeState.CANCELED.value());
+        values.put("state", (legacy(change) ? ChangeState.CLOSED_SKIPPED : ChangeState.CANCELED).value());
         if (reason != null && !reason.isBlank()) {
             values.put("work_notes", reason);
         }
@@ -158,7 +176,7 @@ public final class Changes {
     }
 
     private ChangeRef ref(SnRecord r) {
-        return new ChangeRef(r.sysId(), r.number(), r.get("type"), ChangeState.parse(r.get("state")), r.get("approval"),
+        return new ChangeRef(r.sysId(), r.number(), r.get("type"), ChangeState.fromServer(r.get("state")), r.get("approval"),
                 client.recordUrl(TABLE, r.sysId()));
     }
 

@@ -1,16 +1,15 @@
 package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
+import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import java.io.IOException;
 
 /** Turns a failed ServiceNow answer into one sentence that tells the user what to do. */
 final class ServiceNowErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ServiceNowErrors() {
     }
 
@@ -25,12 +24,12 @@ final class ServiceNowErrors {
         boolean json = false;
         if (reply.body().length > 0 && (reply.isJson() || reply.text().trim().startsWith("{"))) {
             try {
-                JsonNode error = JSON.readTree(reply.body()).path("error");
-                message = error.path("message").asText("");
-                detail = error.path("detail").isNull() ? "" : error.path("detail").asText("");
+                JsonNode error = Json.MAPPER.readTree(reply.body()).path("error");
+                message = text(error.path("message"));
+                detail = text(error.path("detail"));
                 json = true;
             } catch (IOException e) {
-                json = false;
+                json = false; // truncated or not JSON after all: judged by status alone
             }
         }
         String both = message + " " + detail;
@@ -40,11 +39,12 @@ final class ServiceNowErrors {
                         + " did not accept the credentials; check the user name and password (or token) of the Jenkins credential.");
             case 403:
                 if (both.contains("Data Policy Exception")) {
+                    String policy = afterMarker(detail.contains("Data Policy Exception") ? detail : message, "Data Policy Exception");
                     return new ApiException(Problem.REFUSED, status, "ServiceNow refused to " + what + ": "
-                            + tidy(detail.substring(detail.indexOf("Data Policy Exception") + "Data Policy Exception:".length())) + ".");
+                            + (policy.isEmpty() ? "a data policy refused the values" : tidy(policy)) + ".");
                 }
                 if (both.contains("Business Rule") || both.contains("Error during insert") || both.contains("Invalid ")) {
-                    return new ApiException(Problem.REFUSED, status, "ServiceNow refused to " + what + ": " + tidy(detail.isEmpty() ? message : detail) + ".");
+                    return new ApiException(Problem.REFUSED, status, "ServiceNow refused to " + what + reason(detail, message) + ".");
                 }
                 return new ApiException(Problem.FORBIDDEN, status, "The ServiceNow user may not " + what
                         + "; give it the needed role (itil for incidents, itil or change_manager for changes).");
@@ -64,9 +64,10 @@ final class ServiceNowErrors {
                     return new ApiException(Problem.NOT_FOUND, status, "ServiceNow at " + host
                             + " does not offer the API needed to " + what + "; check the instance URL and the plugins active on the instance.");
                 }
-                return new ApiException(Problem.INVALID_INPUT, status, "ServiceNow could not " + what + ": " + tidy(detail.isEmpty() ? message : detail) + ".");
+                return new ApiException(Problem.INVALID_INPUT, status, "ServiceNow could not " + what + reason(detail, message) + ".");
             case 429:
-                String wait = reply.header("Retry-After").map(s -> " in " + s.trim() + " seconds").orElse(" later");
+                String wait = reply.header("Retry-After").map(String::trim).filter(s -> s.matches("\\d{1,9}"))
+                        .map(s -> " in " + s + " seconds").orElse(" later");
                 return new ApiException(Problem.RATE_LIMITED, status, "ServiceNow is rate limiting this user; try again" + wait
                         + " or ask the ServiceNow admin to raise the REST rate limit.");
             default:
@@ -78,7 +79,7 @@ final class ServiceNowErrors {
                     return unexpected(status, host);
                 }
                 return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "ServiceNow answered HTTP " + status
-                        + " when asked to " + what + (message.isEmpty() ? "" : ": " + tidy(message)) + ".");
+                        + " when asked to " + what + reason(message, "") + ".");
         }
     }
 
@@ -86,6 +87,30 @@ final class ServiceNowErrors {
     static ApiException unexpected(int status, String host) {
         return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "ServiceNow at " + host
                 + " answered with something other than JSON; check the instance URL (a developer instance may be hibernating).");
+    }
+
+    /** {@code ": <the first non-blank of the two, tidied>"}, or "" when both are blank. */
+    private static String reason(String first, String second) {
+        String r = tidy(first.isBlank() ? second : first);
+        return r.isEmpty() ? "" : ": " + r;
+    }
+
+    /** A JSON value as text: null, missing and non-text values (objects, arrays) become "" or their JSON. */
+    private static String text(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return "";
+        }
+        return node.isValueNode() ? node.asText("") : node.toString();
+    }
+
+    /** What follows {@code marker} and an optional colon, or "" when nothing does. */
+    private static String afterMarker(String text, String marker) {
+        int at = text.indexOf(marker);
+        if (at < 0) {
+            return "";
+        }
+        String rest = text.substring(at + marker.length());
+        return rest.startsWith(":") ? rest.substring(1) : rest;
     }
 
     /** One line, no trailing period, no tabs: ServiceNow details come with newlines and tabs. */
@@ -97,6 +122,6 @@ final class ServiceNowErrors {
         if (!t.isEmpty()) {
             t = Character.toLowerCase(t.charAt(0)) + t.substring(1);
         }
-        return t.length() > 300 ? t.substring(0, 300) + "…" : t;
+        return t.length() > 300 ? Keys.keepStart(t, 300) + "…" : t;
     }
 }

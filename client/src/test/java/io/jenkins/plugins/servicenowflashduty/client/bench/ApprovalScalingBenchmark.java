@@ -53,7 +53,7 @@ public final class ApprovalScalingBenchmark {
             long heapBefore = usedHeapAfterGc();
             List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>();
             for (ApprovalWait w : pending) {
-                futures.add(watcher.watch(w));
+                futures.add(watcher.watch(w).outcome());
             }
             long heapWith = usedHeapAfterGc();
             Thread.sleep(interval.toMillis() * 2); // let a round or two run

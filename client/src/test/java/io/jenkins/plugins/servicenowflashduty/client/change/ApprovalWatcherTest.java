@@ -1,6 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -69,7 +70,7 @@ class ApprovalWatcherTest {
             waits.add(waiting(60_000));
         }
         sim.requests().clear();
-        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(watcher::watch).toList();
+        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(w -> watcher.watch(w).outcome()).toList();
         for (CompletableFuture<ApprovalOutcome> f : futures) {
             ApprovalOutcome o = await(f);
             assertEquals(ApprovalOutcome.Result.APPROVED, o.result());
@@ -89,7 +90,7 @@ class ApprovalWatcherTest {
         }
         // rounds run only when the test says so
         ApprovalWatcher manual = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofHours(1));
-        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(manual::watch).toList();
+        List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(w -> manual.watch(w).outcome()).toList();
         sim.requests().clear();
         manual.round();
         assertEquals(3, pollQueries());
@@ -111,22 +112,23 @@ class ApprovalWatcherTest {
         ApprovalWait deleted = waiting(60_000);
         ApprovalWait late = waiting(0);
         ApprovalWait stopped = waiting(60_000);
-        CompletableFuture<ApprovalOutcome> fr = watcher.watch(rejected);
-        CompletableFuture<ApprovalOutcome> fc = watcher.watch(canceled);
-        CompletableFuture<ApprovalOutcome> fd = watcher.watch(deleted);
-        CompletableFuture<ApprovalOutcome> fl = watcher.watch(late);
-        CompletableFuture<ApprovalOutcome> fs = watcher.watch(stopped);
+        CompletableFuture<ApprovalOutcome> fr = watcher.watch(rejected).outcome();
+        CompletableFuture<ApprovalOutcome> fc = watcher.watch(canceled).outcome();
+        CompletableFuture<ApprovalOutcome> fd = watcher.watch(deleted).outcome();
+        CompletableFuture<ApprovalOutcome> fl = watcher.watch(late).outcome();
+        ApprovalWatcher.Watch ws = watcher.watch(stopped);
+        CompletableFuture<ApprovalOutcome> fs = ws.outcome();
         sim.serviceNow().decideApproval(rejected.changeSysId(), false, "not this week");
         client.update("change_request", canceled.changeSysId(), Map.of("state", "4"));
         client.delete("change_request", deleted.changeSysId());
-        watcher.stop(stopped.changeSysId());
+        ws.stop();
         assertEquals(ApprovalOutcome.Result.REJECTED, await(fr).result());
         assertEquals("Change " + rejected.number() + " was rejected.", await(fr).message());
         assertEquals(ApprovalOutcome.Result.CANCELLED, await(fc).result());
         assertEquals(ApprovalOutcome.Result.CANCELLED, await(fd).result());
         assertTrue(await(fd).message().contains("no longer exists"));
         assertEquals(ApprovalOutcome.Result.TIMED_OUT, await(fl).result());
-        assertEquals(ApprovalOutcome.Result.CANCELLED, await(fs).result());
+        assertEquals(ApprovalOutcome.Result.STOPPED, await(fs).result());
     }
 
     @Test
@@ -137,10 +139,10 @@ class ApprovalWatcherTest {
         ApprovalWait w = waiting(60_000);
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
         sim.faults().on("GET", "/api/now/table/change_request").times(8).respond(503);
-        assertTrue(await(watcher.watch(first)).approved());
+        assertTrue(await(watcher.watch(first).outcome()).approved());
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         sim.faults().on("GET", "/api/now/table/change_request").respond(401);
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(watcher.watch(w)));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(watcher.watch(w).outcome()));
         assertEquals(Problem.BAD_CREDENTIALS, ((ApiException) e.getCause()).problem());
     }
 
@@ -160,20 +162,60 @@ class ApprovalWatcherTest {
         assertEquals(w, restored);
         // as after a controller restart: a new watcher, the same wait
         ApprovalWatcher afterRestart = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofMillis(20));
-        CompletableFuture<ApprovalOutcome> resumed = afterRestart.watch(restored);
+        CompletableFuture<ApprovalOutcome> resumed = afterRestart.watch(restored).outcome();
         sim.serviceNow().decideApproval(w.changeSysId(), true, null);
         assertTrue(await(resumed).approved());
     }
 
     @Test
-    void watchingTheSameChangeTwiceSharesOneWait() {
+    void twoBuildsWaitingOnOneChangeWaitEachOnTheirOwn() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         ApprovalWait w = waiting(60_000);
-        CompletableFuture<ApprovalOutcome> a = watcher.watch(w);
-        CompletableFuture<ApprovalOutcome> b = watcher.watch(w);
-        assertTrue(a == b);
-        assertEquals(1, watcher.pendingCount());
-        watcher.stop(w.changeSysId());
-        assertTrue(a.isDone());
+        ApprovalWatcher.Watch first = watcher.watch(w);
+        ApprovalWatcher.Watch second = watcher.watch(new ApprovalWait(w.changeSysId(), w.number(), System.currentTimeMillis() + 200));
+        ApprovalWatcher.Watch third = watcher.watch(w);
+        assertEquals(3, watcher.pendingCount());
+        first.stop();
+        assertEquals(ApprovalOutcome.Result.STOPPED, await(first.outcome()).result());
+        assertEquals(ApprovalOutcome.Result.TIMED_OUT, await(second.outcome()).result()); // its own deadline
+        assertFalse(third.outcome().isDone());
+        sim.serviceNow().decideApproval(w.changeSysId(), true, null);
+        assertTrue(await(third.outcome()).approved());
+    }
+
+    @Test
+    void statesThisClientCannotMapEndOnlyTheirOwnWaitsAndDeadlinesStillApply() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        // legacy model: Open and approved is approved; Closed Skipped ends the wait; a hidden or custom state waits on
+        Map<String, String> legacyApproved = stored(Map.of("state", "1", "approval", "approved"));
+        Map<String, String> legacySkipped = stored(Map.of("state", "7", "approval", "requested"));
+        Map<String, String> custom = stored(Map.of("state", "", "approval", "requested")); // state hidden by an ACL
+        ApprovalWait normal = waiting(60_000);
+        ApprovalWatcher.Watch a = watcher.watch(new ApprovalWait(legacyApproved.get("sys_id"), legacyApproved.get("number"), System.currentTimeMillis() + 60_000));
+        ApprovalWatcher.Watch b = watcher.watch(new ApprovalWait(legacySkipped.get("sys_id"), legacySkipped.get("number"), System.currentTimeMillis() + 60_000));
+        ApprovalWatcher.Watch c = watcher.watch(new ApprovalWait(custom.get("sys_id"), custom.get("number"), System.currentTimeMillis() + 300));
+        ApprovalWatcher.Watch d = watcher.watch(normal);
+        sim.serviceNow().decideApproval(normal.changeSysId(), true, null);
+        assertEquals(ApprovalOutcome.Result.APPROVED, await(a.outcome()).result());
+        assertEquals(ChangeState.OPEN, await(a.outcome()).state());
+        assertEquals(ApprovalOutcome.Result.CANCELLED, await(b.outcome()).result());
+        assertEquals(ApprovalOutcome.Result.TIMED_OUT, await(c.outcome()).result());
+        assertTrue(await(d.outcome()).approved());
+    }
+
+    /** A change holding values the state model would refuse, as another instance's model stores them. */
+    private Map<String, String> stored(Map<String, String> values) {
+        Map<String, String> c = sim.serviceNow().insert("change_request", Map.of("short_description", "elsewhere"));
+        sim.serviceNow().overwrite("change_request", c.get("sys_id"), values);
+        return c;
+    }
+
+    @Test
+    void readingALegacyChangeBlamesNobody() {
+        Map<String, String> legacy = stored(Map.of("state", "2", "approval", "approved"));
+        ChangeRef read = new Changes(client).refresh(new ChangeRef(legacy.get("sys_id"), legacy.get("number"), "normal", ChangeState.NEW, "", ""));
+        assertEquals(ChangeState.WORK_IN_PROGRESS, read.state());
+        assertEquals(ChangeState.UNKNOWN, ChangeState.fromServer(""));
+        assertEquals(ChangeState.UNKNOWN, ChangeState.fromServer("99"));
     }
 }

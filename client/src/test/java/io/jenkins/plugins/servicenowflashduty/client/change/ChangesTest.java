@@ -159,6 +159,26 @@ class ChangesTest {
         assertEquals(c.sysId(), sim.serviceNow().records("change_request").get(0).get("sys_id"));
     }
 
+    @Test
+    void aCancelsWorkNoteIsNotDoubledByARetriedGatewayError() {
+        ChangeRef c = changes.open(BUILD, ChangeRequest.normal("to cancel"));
+        sim.faults().on("PATCH", "/api/now/table/change_request").times(1).afterProcessing().respond(502);
+        ChangeRef canceled = changes.cancel(c, "Build aborted");
+        assertEquals(ChangeState.CANCELED, canceled.state());
+        assertEquals(List.of("Build aborted"), sim.serviceNow().journal("change_request", c.sysId(), "work_notes"));
+    }
+
+    @Test
+    void aProxysHtml404DoesNotSwitchTheInstanceToTheTableApi() {
+        sim.faults().on("POST", "/api/sn_chg_rest/change/normal").times(1).respond(404);
+        ApiException e = assertThrows(ApiException.class, () -> changes.open(BUILD, ChangeRequest.normal("behind a proxy")));
+        assertEquals(Problem.NOT_FOUND, e.problem());
+        assertFalse(client.changeApiMissing());
+        changes.open(BUILD, ChangeRequest.normal("next one"));
+        assertEquals(2, sim.requests().matching("POST", "/api/sn_chg_rest/").size());
+        assertEquals(0, sim.requests().matching("POST", "/api/now/table/change_request").size());
+    }
+
     private String refused(Runnable r) {
         ApiException e = assertThrows(ApiException.class, r::run);
         assertEquals(Problem.INVALID_INPUT, e.problem());

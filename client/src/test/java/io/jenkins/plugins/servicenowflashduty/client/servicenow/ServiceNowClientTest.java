@@ -188,4 +188,38 @@ class ServiceNowClientTest {
         assertEquals("mine", c.record().get("correlation_id"));
         assertEquals(2, sim.serviceNow().records("incident").size());
     }
+
+    @Test
+    void attachmentsStreamFromAFileAndARetryReadsItAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SnRecord inc = client.create("incident", Map.of("short_description", "x"));
+        java.nio.file.Path report = dir.resolve("report.txt");
+        byte[] content = "line\n".repeat(50_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.file.Files.write(report, content);
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        io.jenkins.plugins.servicenowflashduty.client.http.Body body = io.jenkins.plugins.servicenowflashduty.client.http.Body.stream(
+                content.length, () -> {
+                    opens.incrementAndGet();
+                    return java.nio.file.Files.newInputStream(report);
+                });
+        sim.faults().on("POST", "/api/now/attachment/file").times(1).respond(503);
+        SnRecord attached = client.attach("incident", inc.sysId(), "report.txt", "text/plain", body);
+        assertEquals(2, opens.get());
+        assertEquals(Integer.toString(content.length), attached.get("size_bytes"));
+        assertEquals(1, client.attachments("incident", inc.sysId()).size());
+    }
+
+    @Test
+    void anAttachmentOverTheLimitIsRefusedBeforeAnythingIsRead() {
+        SnRecord inc = client.create("incident", Map.of("short_description", "x"));
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> client.attach("incident", inc.sysId(),
+                "huge.log", null, io.jenkins.plugins.servicenowflashduty.client.http.Body.stream(ServiceNowClient.MAX_ATTACHMENT_BYTES + 1, () -> {
+                    opens.incrementAndGet();
+                    return java.io.InputStream.nullInputStream();
+                })));
+        assertEquals(Problem.INVALID_INPUT, e.problem());
+        assertEquals("huge.log is 10485761 bytes; ServiceNow accepts at most 10485760 bytes (10 MiB) per request, so compress or split it.",
+                e.getMessage());
+        assertEquals(0, opens.get());
+    }
 }

@@ -51,6 +51,28 @@ class WorkNotesTest {
         assertEquals(List.of("deploying"), sim.serviceNow().journal("change_request", chg.sysId(), "work_notes"));
     }
 
+    @Test
+    void twoIdenticalNotesAreTwoNotesEvenWhenTheSecondIsRetried() {
+        SnRecord inc = client.create("incident", Map.of("short_description", "x"));
+        notes.add(TicketRef.number(inc.number()), JournalField.WORK_NOTES, "Deployment started");
+        // refused before the server acted: the earlier identical note must not pass for this attempt
+        sim.faults().on("PATCH", "/api/now/table/incident").times(1).respond(502);
+        notes.add(TicketRef.number(inc.number()), JournalField.WORK_NOTES, "Deployment started");
+        assertEquals(List.of("Deployment started", "Deployment started"), sim.serviceNow().journal("incident", inc.sysId(), "work_notes"));
+        assertEquals(3, sim.requests().matching("PATCH", "/api/now/table/incident").size()); // one, then one refused and repeated
+    }
+
+    @Test
+    void aNoteWhoseAnswerIsLostIsWrittenOnceBesideAnIdenticalEarlierOne() {
+        SnRecord inc = client.create("incident", Map.of("short_description", "x"));
+        notes.add(TicketRef.number(inc.number()), JournalField.WORK_NOTES, "Deployment started");
+        sim.faults().on("PATCH", "/api/now/table/incident").times(1).afterProcessing().respond(502);
+        SnRecord noted = notes.add(TicketRef.number(inc.number()), JournalField.WORK_NOTES, "Deployment started");
+        assertEquals(inc.number(), noted.number());
+        assertEquals(2, sim.serviceNow().journal("incident", inc.sysId(), "work_notes").size());
+        assertEquals(2, sim.requests().matching("PATCH", "/api/now/table/incident").size()); // no repeat of the lost one
+    }
+
     private String refused(Runnable r) {
         ApiException e = assertThrows(ApiException.class, r::run);
         return e.getMessage();

@@ -134,6 +134,20 @@ public final class ServiceNowInstance {
         return create(table, values, systemActor(), false);
     }
 
+    /**
+     * Sets stored values as they are, past every rule: what an instance with another state model (the
+     * legacy change model, a custom one) or a hidden field would hand out.
+     */
+    public void overwrite(String table, String sysId, Map<String, String> values) {
+        synchronized (lock) {
+            Map<String, String> r = table(table).get(sysId);
+            if (r == null) {
+                throw new IllegalArgumentException("no " + table + " record " + sysId);
+            }
+            r.putAll(values);
+        }
+    }
+
     public Optional<Map<String, String>> record(String table, String sysId) {
         synchronized (lock) {
             Map<String, String> r = table(table).get(sysId);
