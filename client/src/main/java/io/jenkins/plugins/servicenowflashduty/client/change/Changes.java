@@ -177,7 +177,7 @@ public final class Changes {
 
     private ChangeRef ref(SnRecord r) {
         return new ChangeRef(r.sysId(), r.number(), r.get("type"), ChangeState.fromServer(r.get("state")), r.get("approval"),
-                client.recordUrl(TABLE, r.sysId()));
+                client.recordUrl(TABLE, r.sysId()), r.ignoredFields());
     }
 
     /** Unique to this creation, so a retried create finds its own change and nothing else. */

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * What a pipeline author may set when raising an incident; null means the default.
  *
- * @param correlationKey identifies "the same problem": default {@code jenkins:{job full name}}
+ * @param correlationKey identifies "the same problem", used exactly as given; default {@link io.jenkins.plugins.servicenowflashduty.client.job.BuildContext#jobKey()}
  * @param shortDescription default "{job} #{n} failed"
  * @param urgency and {@code impact}: 1/2/3 or high/medium/low; default 2 (Medium) / 2
  * @param assignmentGroup a group's name or sys_id

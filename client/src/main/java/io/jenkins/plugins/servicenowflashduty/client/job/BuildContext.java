@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param result {@code SUCCESS}, {@code UNSTABLE}, {@code FAILURE}, {@code ABORTED}, or empty while running
  * @param branch the branch being built, or empty
  * @param commit the commit being built, or empty
+ * @param controller what tells this Jenkins controller apart from others sending to the same instance (the
+ *     host of its root URL), or empty
  */
-public record BuildContext(String jobFullName, int buildNumber, String buildUrl, String result, String branch, String commit) {
+public record BuildContext(String jobFullName, int buildNumber, String buildUrl, String result, String branch, String commit,
+                           String controller) {
 
     public BuildContext {
         Objects.requireNonNull(jobFullName, "jobFullName");
@@ -21,14 +24,21 @@ public record BuildContext(String jobFullName, int buildNumber, String buildUrl,
         result = result == null ? "" : result;
         branch = branch == null ? "" : branch;
         commit = commit == null ? "" : commit;
+        controller = controller == null ? "" : controller.strip();
+    }
+
+    /** A build of a controller that does not say which it is. */
+    public BuildContext(String jobFullName, int buildNumber, String buildUrl, String result, String branch, String commit) {
+        this(jobFullName, buildNumber, buildUrl, result, branch, commit, "");
     }
 
     /**
-     * {@code jenkins:{job full name}}: the default de-duplication key, so every failure of a job belongs to
-     * one incident or alert until the job recovers.
+     * {@code jenkins:{controller}:{job full name}} (or {@code jenkins:{job full name}} when the controller is
+     * not known): the default de-duplication key, so every failure of a job belongs to one incident or alert
+     * until the job recovers, and two controllers with a job of the same name do not share one.
      */
     public String jobKey() {
-        return "jenkins:" + jobFullName;
+        return "jenkins:" + (controller.isEmpty() ? "" : controller + ":") + jobFullName;
     }
 
     /** The build's URL, branch and commit, one {@code Name: value} line each, for those that are known. */

@@ -55,11 +55,42 @@ final class RecordReader {
     /** One record; the parser stands on its START_OBJECT and is left on its END_OBJECT. */
     private static SnRecord record(String table, JsonParser p) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
+        List<String> ignored = List.of();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            values.put(name, value(p, p.nextToken()));
+            JsonToken t = p.nextToken();
+            if ("__meta".equals(name)) {
+                ignored = ignoredFields(p, t);
+            } else {
+                values.put(name, value(p, t));
+            }
         }
-        return new SnRecord(table, values);
+        return new SnRecord(table, values, ignored);
+    }
+
+    /** {@code __meta.ignoredFields} of a Change Management API record. */
+    private static List<String> ignoredFields(JsonParser p, JsonToken t) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("ignoredFields".equals(name) && v == JsonToken.START_ARRAY) {
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                    if (e == JsonToken.VALUE_STRING) {
+                        out.add(p.getText());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return out;
     }
 
     /** A value as a string; {@code {value, display_value, link}} objects by their value. */

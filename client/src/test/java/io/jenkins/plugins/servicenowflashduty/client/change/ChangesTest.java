@@ -160,6 +160,15 @@ class ChangesTest {
     }
 
     @Test
+    void fieldsTheChangeApiIgnoredAreReportedSoAStepCanWarn() {
+        ChangeRequest misspelt = new ChangeRequest(ChangeType.NORMAL, null, "Deploy", null, null, null, null, null, null, null, null, null,
+                null, Map.of("categroy", "Software", "justification", "release"));
+        ChangeRef c = changes.open(BUILD, misspelt);
+        assertEquals(List.of("categroy"), c.ignoredFields());
+        assertEquals("release", stored(c).get("justification"));
+    }
+
+    @Test
     void aCancelsWorkNoteIsNotDoubledByARetriedGatewayError() {
         ChangeRef c = changes.open(BUILD, ChangeRequest.normal("to cancel"));
         sim.faults().on("PATCH", "/api/now/table/change_request").times(1).afterProcessing().respond(502);

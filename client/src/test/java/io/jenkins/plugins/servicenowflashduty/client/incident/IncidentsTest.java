@@ -210,4 +210,21 @@ class IncidentsTest {
         incidents.raise(build(2, "FAILURE"), IncidentRequest.defaults());
         assertEquals(1, sim.serviceNow().journal("incident", first.sysId(), "work_notes").size());
     }
+
+    @Test
+    void twoControllersWithAJobOfTheSameNameKeepTheirOwnIncidentsAndAGivenKeyStaysAsGiven() {
+        BuildContext east = new BuildContext("deploy", 1, "https://ci-east.example.com/job/deploy/1/", "FAILURE", "", "", "ci-east.example.com");
+        BuildContext west = new BuildContext("deploy", 1, "https://ci-west.example.com/job/deploy/1/", "FAILURE", "", "", "ci-west.example.com");
+        IncidentOutcome a = incidents.raise(east, IncidentRequest.defaults());
+        IncidentOutcome b = incidents.raise(west, IncidentRequest.defaults());
+        assertEquals(IncidentOutcome.Action.CREATED, a.action());
+        assertEquals(IncidentOutcome.Action.CREATED, b.action());
+        assertEquals("jenkins:ci-east.example.com:deploy", sim.serviceNow().record("incident", a.sysId()).orElseThrow().get("correlation_id"));
+        IncidentRequest shared = new IncidentRequest("release-train", null, null, null, null, null, null, null, null, null, null, null);
+        IncidentOutcome c = incidents.raise(east, shared);
+        IncidentOutcome d = incidents.raise(west, shared);
+        assertEquals(IncidentOutcome.Action.UPDATED, d.action());
+        assertEquals(c.sysId(), d.sysId());
+        assertEquals("release-train", sim.serviceNow().record("incident", c.sysId()).orElseThrow().get("correlation_id"));
+    }
 }
