@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,15 +46,22 @@ public final class ApprovalWatcher {
     private final AtomicLong ids = new AtomicLong();
     private ScheduledFuture<?> task;
 
+    /** What a poll saw of a change, reported to its waits only when it differs from what they saw before. */
+    public record Progress(String number, ChangeState state, String approval) {
+    }
+
     /** One wait: its outcome, and a way to stop it. */
     public final class Watch {
         private final long id;
         private final ApprovalWait request;
+        private final Consumer<Progress> progress;
         private final CompletableFuture<ApprovalOutcome> outcome = new CompletableFuture<>();
+        private Progress lastSeen;
 
-        private Watch(long id, ApprovalWait request) {
+        private Watch(long id, ApprovalWait request, Consumer<Progress> progress) {
             this.id = id;
             this.request = request;
+            this.progress = progress;
         }
 
         public ApprovalWait request() {
@@ -85,7 +93,15 @@ public final class ApprovalWatcher {
 
     /** Starts (or, after a restart, resumes) a wait. */
     public Watch watch(ApprovalWait wait) {
-        Watch w = new Watch(ids.incrementAndGet(), wait);
+        return watch(wait, p -> { });
+    }
+
+    /**
+     * Starts (or resumes) a wait that also hears of each change of state or approval (never once per poll),
+     * for a build log that says what happens.
+     */
+    public Watch watch(ApprovalWait wait, Consumer<Progress> progress) {
+        Watch w = new Watch(ids.incrementAndGet(), wait, progress);
         pending.put(w.id, w);
         ensureRunning();
         return w;
@@ -174,6 +190,15 @@ public final class ApprovalWatcher {
         ChangeState state = ChangeState.fromServer(r.get("state"));
         String approval = r.get("approval");
         String number = r.number().isEmpty() ? w.request.number() : r.number();
+        Progress seen = new Progress(number, state, approval);
+        if (!seen.equals(w.lastSeen)) {
+            w.lastSeen = seen;
+            try {
+                w.progress.accept(seen);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Approval progress listener failed: {0}", e.toString());
+            }
+        }
         if ("rejected".equals(approval)) {
             finish(w, ApprovalOutcome.Result.REJECTED, state, "Change " + number + " was rejected.");
         } else if (state.ended()) {

@@ -10,6 +10,8 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Tables;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,6 +43,14 @@ public final class Changes {
 
     /** Opens a change for a deployment; the description ends with a link back to the build. */
     public ChangeRef open(BuildContext build, ChangeRequest request) {
+        return open(build, request, newCorrelationId(build));
+    }
+
+    /**
+     * Opens a change with a correlation id chosen beforehand ({@link #newCorrelationId}), so a caller that
+     * kept it (a step across a controller restart) can later find the change it may have opened.
+     */
+    public ChangeRef open(BuildContext build, ChangeRequest request, String correlationId) {
         ChangeType type = request.type() == null ? ChangeType.NORMAL : request.type();
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
                 "Deploy " + FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - "Deploy ".length()));
@@ -82,7 +93,7 @@ public final class Changes {
         }
         values.putAll(FieldValues.extra(request.extraFields(), SET_BY_STEP));
         values.put("correlation_display", "Jenkins");
-        SnRecord change = client.createChange(type.value(), template, values, correlationId(build)).record();
+        SnRecord change = client.createChange(type.value(), template, values, correlationId).record();
         return ref(change);
     }
 
@@ -180,8 +191,41 @@ public final class Changes {
                 client.recordUrl(TABLE, r.sysId()), r.ignoredFields());
     }
 
+    /** The change this build opened with this correlation id, if it got that far. */
+    public Optional<ChangeRef> findOpened(String correlationId) {
+        return client.query(TABLE, TableQuery.where("correlation_id").is(correlationId), 2,
+                        "sys_id", "number", "type", "state", "approval", "correlation_id").stream()
+                .filter(r -> correlationId.equals(r.get("correlation_id"))) // guards against a query ServiceNow ignored
+                .findFirst().map(this::ref);
+    }
+
+    /**
+     * A change named by its number ({@code CHG0030001}) or its sys_id.
+     *
+     * @throws ApiException {@link Problem#INVALID_INPUT} for a malformed reference, {@link Problem#NOT_FOUND} when there is no such change
+     */
+    public ChangeRef find(String numberOrSysId) {
+        if (numberOrSysId == null || numberOrSysId.isBlank()) {
+            throw invalidInput("No change was named; give its number (e.g. CHG0030001) or its sys_id.");
+        }
+        String v = numberOrSysId.strip();
+        if (Tables.isSysId(v)) {
+            return refresh(new ChangeRef(v, v, "", ChangeState.UNKNOWN, "", ""));
+        }
+        if (!v.toUpperCase(Locale.ROOT).startsWith("CHG")) {
+            throw invalidInput("'" + v + "' is not a change number or sys_id; change numbers look like CHG0030001.");
+        }
+        return client.findByNumber(v, FIELDS).map(this::ref).orElseThrow(() -> new ApiException(Problem.NOT_FOUND, 404,
+                "ServiceNow has no change " + v.toUpperCase(Locale.ROOT) + ", or the user may not read it."));
+    }
+
+    /** Moves the change to a state; ServiceNow refuses (with a sentence) what its state model does not allow. */
+    public ChangeRef setState(ChangeRef change, ChangeState state) {
+        return moveTo(change, state);
+    }
+
     /** Unique to this creation, so a retried create finds its own change and nothing else. */
-    static String correlationId(BuildContext build) {
+    public static String newCorrelationId(BuildContext build) {
         String suffix = ":" + build.buildNumber() + ":" + Texts.randomHex(6);
         String job = build.jobFullName().replace('^', '_').replace(',', '_');
         int room = 100 - "jenkins-change:".length() - suffix.length();

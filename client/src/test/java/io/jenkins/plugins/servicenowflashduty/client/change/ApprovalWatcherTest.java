@@ -168,6 +168,16 @@ class ApprovalWatcherTest {
     }
 
     @Test
+    void progressIsReportedOncePerChangeOfStateNeverOncePerPoll() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(4));
+        ApprovalWait w = waiting(60_000);
+        List<ApprovalWatcher.Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        assertTrue(await(watcher.watch(w, seen::add).outcome()).approved());
+        assertEquals(List.of(ChangeState.ASSESS, ChangeState.SCHEDULED), seen.stream().map(ApprovalWatcher.Progress::state).toList());
+        assertEquals(List.of("requested", "approved"), seen.stream().map(ApprovalWatcher.Progress::approval).toList());
+    }
+
+    @Test
     void twoBuildsWaitingOnOneChangeWaitEachOnTheirOwn() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         ApprovalWait w = waiting(60_000);

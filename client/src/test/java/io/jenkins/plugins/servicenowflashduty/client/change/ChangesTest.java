@@ -61,7 +61,7 @@ class ChangesTest {
     @Test
     void correlationIdsOfLongJobNamesKeepWholeCharacters() {
         for (String end : new String[] {"", "x"}) { // the cut, counted from the end, lands between or inside a pair
-            String id = Changes.correlationId(new BuildContext("😀".repeat(60) + end, 7, "", "", "", ""));
+            String id = Changes.newCorrelationId(new BuildContext("😀".repeat(60) + end, 7, "", "", "", ""));
             assertTrue(id.length() <= 100, id);
             assertTrue(id.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE), id);
         }
@@ -166,6 +166,20 @@ class ChangesTest {
         ChangeRef c = changes.open(BUILD, misspelt);
         assertEquals(List.of("categroy"), c.ignoredFields());
         assertEquals("release", stored(c).get("justification"));
+    }
+
+    @Test
+    void aChangeIsFoundByNumberSysIdOrTheCorrelationIdItWasOpenedWith() {
+        String correlationId = Changes.newCorrelationId(BUILD);
+        assertTrue(changes.findOpened(correlationId).isEmpty());
+        ChangeRef c = changes.open(BUILD, ChangeRequest.normal("findable"), correlationId);
+        assertEquals(c.sysId(), changes.findOpened(correlationId).orElseThrow().sysId());
+        assertEquals(c.sysId(), changes.find(c.number().toLowerCase(java.util.Locale.ROOT)).sysId());
+        assertEquals(c.number(), changes.find(c.sysId()).number());
+        assertEquals(ChangeState.ASSESS, changes.setState(c, ChangeState.ASSESS).state());
+        assertEquals("'INC0010001' is not a change number or sys_id; change numbers look like CHG0030001.", refused(() -> changes.find("INC0010001")));
+        ApiException missing = assertThrows(ApiException.class, () -> changes.find("CHG9999999"));
+        assertEquals(Problem.NOT_FOUND, missing.problem());
     }
 
     @Test
