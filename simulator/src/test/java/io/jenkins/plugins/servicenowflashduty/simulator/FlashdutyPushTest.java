@@ -5,27 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class FlashdutyPushTest {
     private static final String PUSH = "/event/push/alert/standard?integration_key=sandbox-integration-key";
     private Simulator sim;
     private SimHttp http;
 
     @BeforeEach
-    void start() {
-        sim = Simulator.start();
-        http = new SimHttp(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
+    void start(Simulator sim) {
+        this.sim = sim;
+        this.http = new SimHttp(sim);
     }
 
     private SimHttp.Reply push(String json) {
@@ -109,10 +102,8 @@ class FlashdutyPushTest {
     }
 
     @Test
+    @SimulatorExtension.FixedClock("2026-11-23T10:00:00Z")
     void morethanAHundredPushesInOneSecondAreThrottled() {
-        sim.close();
-        sim = Simulator.start("127.0.0.1", 0, new SimClock(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC)));
-        http = new SimHttp(sim);
         for (int i = 0; i < 100; i++) {
             assertEquals(200, push("{\"title_rule\":\"t\",\"event_status\":\"Info\",\"alert_key\":\"r" + i + "\"}").status());
         }

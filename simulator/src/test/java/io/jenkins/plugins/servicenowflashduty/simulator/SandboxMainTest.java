@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(SimulatorExtension.class)
 class SandboxMainTest {
 
     @Test
@@ -35,29 +37,23 @@ class SandboxMainTest {
     }
 
     @Test
-    void bannerNamesTheUrlCredentialsAndAWorkingCurl() {
-        try (Simulator sim = Simulator.start()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            SandboxMain.banner(new PrintStream(out, true, StandardCharsets.UTF_8), sim, SandboxMain.parse(new String[0]));
-            String text = out.toString(StandardCharsets.UTF_8);
-            assertTrue(text.contains(sim.baseUrl()));
-            assertTrue(text.contains("jenkins / jenkins"));
-            assertTrue(text.contains("sandbox-integration-key"));
-            assertTrue(text.contains("curl -u jenkins:jenkins '" + sim.baseUrl() + "/api/now/table/incident?sysparm_limit=5'"));
-        }
+    void bannerNamesTheUrlCredentialsAndAWorkingCurl(Simulator sim) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SandboxMain.banner(new PrintStream(out, true, StandardCharsets.UTF_8), sim, SandboxMain.parse(new String[0]));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains(sim.baseUrl()));
+        assertTrue(text.contains("jenkins / jenkins"));
+        assertTrue(text.contains("sandbox-integration-key"));
+        assertTrue(text.contains("curl -u jenkins:jenkins '" + sim.baseUrl() + "/api/now/table/incident?sysparm_limit=5'"));
     }
 
     @Test
-    void stateSurvivesARestartThroughTheStateFile(@TempDir Path dir) throws Exception {
+    void stateSurvivesARestartThroughTheStateFile(Simulator first, SimHttp firstHttp, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("sandbox.json");
-        String sysId;
-        String number;
-        try (Simulator first = Simulator.start()) {
-            SimHttp.Reply r = SimHttp.jenkins(first).post("/api/now/table/incident", "{\"short_description\":\"persist me\",\"work_notes\":\"kept\"}");
-            sysId = r.result().get("sys_id").asText();
-            number = r.result().get("number").asText();
-            SandboxMain.save(first, file);
-        }
+        SimHttp.Reply r = firstHttp.post("/api/now/table/incident", "{\"short_description\":\"persist me\",\"work_notes\":\"kept\"}");
+        String sysId = r.result().get("sys_id").asText();
+        String number = r.result().get("number").asText();
+        SandboxMain.save(first, file);
         try (Simulator second = Simulator.start()) {
             second.serviceNow().importState(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { }));
             SimHttp http = SimHttp.jenkins(second);

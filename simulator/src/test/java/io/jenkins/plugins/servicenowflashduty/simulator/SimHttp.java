@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,11 +14,11 @@ import java.util.Base64;
 
 /** A tiny real-HTTP client for the simulator's tests: the simulator is only ever reached over the wire. */
 final class SimHttp {
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private String authorization;
+    private Duration timeout = Duration.ofSeconds(10);
 
     SimHttp(Simulator sim) {
         this.base = sim.baseUrl();
@@ -36,6 +36,12 @@ final class SimHttp {
 
     SimHttp anonymous() {
         authorization = null;
+        return this;
+    }
+
+    /** How long to wait for an answer; a late one fails the call with an {@link UncheckedIOException}. */
+    SimHttp timeout(Duration limit) {
+        timeout = limit;
         return this;
     }
 
@@ -65,7 +71,7 @@ final class SimHttp {
     }
 
     Reply sendBytes(String method, String path, byte[] body, String contentType, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path.replace("^", "%5E").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E"))).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path.replace("^", "%5E").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E"))).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("Accept", "application/json");
         if (contentType != null && body != null) {
@@ -103,7 +109,7 @@ final class SimHttp {
 
         JsonNode json() {
             try {
-                return JSON.readTree(raw.body());
+                return Json.MAPPER.readTree(raw.body());
             } catch (IOException e) {
                 throw new AssertionError("Not JSON (" + status() + "): " + raw.body(), e);
             }
