@@ -18,22 +18,17 @@ import java.time.Duration;
  * {@code /_sim/...}: steering the simulator over HTTP (faults, approvals, clock) and reading what it saw
  * (requests, Flashduty alerts). Not part of either real API.
  */
-final class ControlApi implements Route {
-    static final String PREFIX = "/_sim/";
+final class ControlApi extends Route {
     private final Simulator simulator;
 
     ControlApi(Simulator simulator) {
+        super(Paths.under("/_sim"));
         this.simulator = simulator;
     }
 
     @Override
-    public boolean matches(String path) {
-        return path.startsWith(PREFIX);
-    }
-
-    @Override
     public Response handle(Request request) {
-        String what = request.path().substring(PREFIX.length());
+        String what = String.join("/", segments(request));
         String method = request.method();
         try {
             if (what.equals("health")) {

@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code POST /event/push/alert/standard?integration_key=...}: Flashduty's standard alert event push. */
-final class AlertPushApi implements Route {
+final class AlertPushApi extends Route {
     static final String PATH = "/event/push/alert/standard";
     private static final Set<String> STATUSES = Set.of("Critical", "Warning", "Info", "Ok");
     private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -34,6 +34,7 @@ final class AlertPushApi implements Route {
     private volatile boolean rateLimited = true;
 
     AlertPushApi(FlashdutySimulator flashduty, RateLimiter limiter, SimClock clock) {
+        super(Paths.exactly(PATH));
         this.flashduty = flashduty;
         this.limiter = limiter;
         this.clock = clock;
@@ -41,11 +42,6 @@ final class AlertPushApi implements Route {
 
     void setRateLimited(boolean limited) {
         this.rateLimited = limited;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PATH);
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,30 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code /api/now/attachment}: upload raw bytes to a record, list, read and delete attachments. */
-final class AttachmentApi implements Route {
+final class AttachmentApi extends ServiceNowRoute {
     private static final String PREFIX = "/api/now/attachment";
     private static final int DEFAULT_LIMIT = 1000;
 
-    private final ServiceNowInstance instance;
-    private final Authenticator auth;
-    private final RecordRenderer renderer;
-
-    AttachmentApi(ServiceNowInstance instance, Authenticator auth, RecordRenderer renderer) {
-        this.instance = instance;
-        this.auth = auth;
-        this.renderer = renderer;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    AttachmentApi(Backend backend) {
+        super(Paths.under(PREFIX), backend);
     }
 
     @Override
     public Response handle(Request request) throws NoSuchAlgorithmException {
         Actor actor = auth.authenticate(request);
-        String rest = request.path().substring(PREFIX.length()).replaceAll("^/+|/+$", "");
-        String[] seg = rest.isEmpty() ? new String[0] : rest.split("/");
+        String[] seg = segments(request).toArray(new String[0]);
         String method = request.method();
         if (seg.length == 1 && seg[0].equals("file") && method.equals("POST")) {
             return upload(request, actor);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,25 +17,14 @@ import java.util.Set;
  * {@code /api/sn_chg_rest[/v1]/change...}: the Change Management REST API over the {@code change_request}
  * table, with its typed {@code {value, display_value}} records and {@code __meta.ignoredFields}.
  */
-final class ChangeApi implements Route {
+final class ChangeApi extends ServiceNowRoute {
     private static final String PREFIX = "/api/sn_chg_rest";
     private static final Set<String> TYPES = Set.of("normal", "emergency", "standard");
     /** What a standard change template fixes and a caller cannot override. */
     private static final Set<String> TEMPLATE_FIXED = Set.of("description", "backout_plan", "test_plan", "implementation_plan");
 
-    private final ServiceNowInstance instance;
-    private final Authenticator auth;
-    private final RecordRenderer renderer;
-
-    ChangeApi(ServiceNowInstance instance, Authenticator auth, RecordRenderer renderer) {
-        this.instance = instance;
-        this.auth = auth;
-        this.renderer = renderer;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    ChangeApi(Backend backend) {
+        super(Paths.under(PREFIX), backend);
     }
 
     @Override
@@ -44,11 +32,10 @@ final class ChangeApi implements Route {
         if (!instance.changeApiInstalled()) {
             throw SnErrors.noSuchResource();
         }
-        String rest = request.path().substring(PREFIX.length());
-        if (rest.startsWith("/v1/")) {
-            rest = rest.substring(3);
+        List<String> seg = segments(request);
+        if (!seg.isEmpty() && seg.get(0).equals("v1")) {
+            seg.remove(0);
         }
-        List<String> seg = new ArrayList<>(List.of(rest.replaceAll("^/+|/+$", "").split("/")));
         if (seg.isEmpty() || !seg.get(0).equals("change")) {
             throw SnErrors.noSuchResource();
         }
