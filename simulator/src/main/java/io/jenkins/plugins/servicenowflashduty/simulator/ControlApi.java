@@ -11,6 +11,7 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.LoggedRequest;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.time.Duration;
 
@@ -69,7 +70,7 @@ final class ControlApi extends Route {
                 String[] parts = what.split("/");
                 if (parts.length == 3 && (parts[2].equals("approve") || parts[2].equals("reject"))) {
                     simulator.serviceNow().decideApproval(parts[1], parts[2].equals("approve"),
-                            request.bodyText().isBlank() ? null : request.bodyText().trim());
+                            Text.blank(request.bodyText()) ? null : request.bodyText().trim());
                     return Response.empty(204);
                 }
             }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class AlertPushApi extends Route {
             throw FdErrors.error("InvalidParameter", "event_status must be one of Critical, Warning, Info, Ok");
         }
         String titleRule = text(body, "title_rule");
-        if (titleRule.isBlank()) {
+        if (Text.blank(titleRule)) {
             throw FdErrors.error("InvalidParameter", "title_rule is required");
         }
         String alertKey = text(body, "alert_key");

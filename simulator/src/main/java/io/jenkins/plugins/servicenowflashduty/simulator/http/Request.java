@@ -79,6 +79,15 @@ public final class Request {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** A whole-number parameter; the fallback when it is absent or not a number, as ServiceNow ignores such values. */
+    public int intParam(String name, int fallback) {
+        try {
+            return param(name).map(String::trim).map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     public boolean flag(String name) {
         return param(name).map(v -> v.equalsIgnoreCase("true")).orElse(false);
     }

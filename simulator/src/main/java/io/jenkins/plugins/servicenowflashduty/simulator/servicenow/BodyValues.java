@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ final class BodyValues {
                     + " bytes. Max allowed: " + MAX_PAYLOAD + " bytes.");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (Text.blank(request.bodyText())) {
             return values;
         }
         JsonNode node;

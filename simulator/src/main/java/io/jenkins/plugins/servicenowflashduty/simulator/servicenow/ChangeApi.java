@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,8 +184,8 @@ final class ChangeApi extends ServiceNowRoute {
                 equals.put(k, v.get(0));
             }
         });
-        int offset = Math.max(0, parse(request.param("sysparm_offset").orElse("0"), 0));
-        int limit = parse(request.param("sysparm_limit").orElse("500"), 500);
+        int offset = Math.max(0, request.intParam("sysparm_offset", 0));
+        int limit = request.intParam("sysparm_limit", 500);
         ListResult rows = instance.list("change_request", query, equals, actor, offset, limit <= 0 ? 500 : limit);
         ObjectNode body = Json.object();
         ArrayNode result = body.putArray("result");
@@ -206,7 +207,7 @@ final class ChangeApi extends ServiceNowRoute {
             query += "^" + request.param("sysparm_query").get();
         }
         ListResult rows = instance.list("std_change_record_producer", query, Map.of(), actor,
-                Math.max(0, parse(request.param("sysparm_offset").orElse("0"), 0)), parse(request.param("sysparm_limit").orElse("500"), 500));
+                Math.max(0, request.intParam("sysparm_offset", 0)), request.intParam("sysparm_limit", 500));
         ObjectNode body = Json.object();
         ArrayNode result = body.putArray("result");
         rows.page().forEach(r -> result.add(renderer.typed(schema, r)));
@@ -258,7 +259,7 @@ final class ChangeApi extends ServiceNowRoute {
         if (!state.equals("approved") && !state.equals("rejected")) {
             throw SnErrors.error(400, "Invalid approval state", "state must be approved or rejected");
         }
-        if (state.equals("rejected") && comments.isBlank()) {
+        if (state.equals("rejected") && Text.blank(comments)) {
             throw SnErrors.error(400, "Comments are required", "A rejection needs comments");
         }
         instance.decideApproval(id, state.equals("approved"), comments);
@@ -314,13 +315,5 @@ final class ChangeApi extends ServiceNowRoute {
         }
         body.set("result", result);
         return Response.json(200, body);
-    }
-
-    private static int parse(String s, int fallback) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

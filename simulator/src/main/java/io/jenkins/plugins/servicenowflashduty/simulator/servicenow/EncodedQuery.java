@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,7 +55,7 @@ public final class EncodedQuery {
         List<List<List<Condition>>> groups = new ArrayList<>();
         List<Order> orders = new ArrayList<>();
         boolean invalid = false;
-        if (query == null || query.isBlank()) {
+        if (Text.blank(query)) {
             return new EncodedQuery(groups, orders, false);
         }
         for (String group : query.split("\\^NQ", -1)) {

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
-import java.security.SecureRandom;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,11 +27,9 @@ import java.util.regex.Pattern;
  */
 public final class ServiceNowInstance {
     static final Pattern SYS_ID = Pattern.compile("[0-9a-f]{32}");
-    private static final String SYSTEM = "system";
 
     private final Object lock = new Object();
     private final SimClock clock;
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, TableSchema> schemas = Schemas.all();
     private final Map<String, LinkedHashMap<String, Map<String, String>>> tables = new HashMap<>();
     private final Map<String, Long> counters = new HashMap<>();
@@ -131,7 +128,7 @@ public final class ServiceNowInstance {
 
     /** Inserts as the system, applying the same rules as the API. Returns a copy of the stored record. */
     public Map<String, String> insert(String table, Map<String, String> values) {
-        return create(table, values, systemActor(), false);
+        return create(table, values, Actor.SYSTEM, false);
     }
 
     public Optional<Map<String, String>> record(String table, String sysId) {
@@ -150,7 +147,7 @@ public final class ServiceNowInstance {
     /** Rows of a table matching an encoded query, without ACLs or approval polling. */
     public List<Map<String, String>> query(String table, String encodedQuery) {
         synchronized (lock) {
-            return select(table, encodedQuery, systemActor(), false).stream().<Map<String, String>>map(LinkedHashMap::new).toList();
+            return select(table, encodedQuery, Actor.SYSTEM, false).stream().<Map<String, String>>map(LinkedHashMap::new).toList();
         }
     }
 
@@ -200,12 +197,12 @@ public final class ServiceNowInstance {
             String sysId = values.getOrDefault("sys_id", "");
             if (!sysId.isEmpty()) {
                 if (!SYS_ID.matcher(sysId).matches()) {
-                    sysId = newSysId();
+                    sysId = Ids.hex32();
                 } else if (rows.containsKey(sysId)) {
                     throw SnErrors.error(403, "Operation Failed", "Error during insert of " + table + " (" + sysId + ")");
                 }
             } else {
-                sysId = newSysId();
+                sysId = Ids.hex32();
             }
             Map<String, String> record = new LinkedHashMap<>();
             for (Field f : schema.fields()) {
@@ -419,10 +416,6 @@ public final class ServiceNowInstance {
 
     // ---------------------------------------------------------------- internals
 
-    private Actor systemActor() {
-        return new Actor(SYSTEM, "System", Set.of("admin"));
-    }
-
     private LinkedHashMap<String, Map<String, String>> table(String table) {
         LinkedHashMap<String, Map<String, String>> t = tables.get(table);
         if (t == null) {
@@ -550,7 +543,7 @@ public final class ServiceNowInstance {
     void appendJournal(String table, String sysId, String element, String text, String userName) {
         Map<String, String> entry = new LinkedHashMap<>();
         String now = now();
-        entry.put("sys_id", newSysId());
+        entry.put("sys_id", Ids.hex32());
         entry.put("element", element);
         entry.put("element_id", sysId);
         entry.put("name", table);
@@ -587,22 +580,16 @@ public final class ServiceNowInstance {
         change.put("approval", decision);
         change.put("state", decision.equals("approved") ? "-2" : "-5");
         change.put("sys_updated_on", now());
-        change.put("sys_updated_by", SYSTEM);
+        change.put("sys_updated_by", Actor.SYSTEM.userName());
         change.put("sys_mod_count", Long.toString(Long.parseLong(change.get("sys_mod_count")) + 1));
         String note = decision.equals("approved") ? "Change approved by the simulated change advisory board."
                 : "Change rejected by the simulated change advisory board." + (comments == null ? "" : " " + comments);
-        appendJournal("change_request", change.get("sys_id"), "work_notes", note, SYSTEM);
+        appendJournal("change_request", change.get("sys_id"), "work_notes", note, Actor.SYSTEM.userName());
     }
 
     /** Called by the rules when a change starts waiting for approval. */
     void approvalRequested(String sysId) {
         approvals.put(sysId, new ApprovalWait(clock.instant()));
-    }
-
-    String newSysId() {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     String userSysId(String userName) {

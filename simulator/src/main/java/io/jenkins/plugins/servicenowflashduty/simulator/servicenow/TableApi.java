@@ -86,8 +86,8 @@ final class TableApi extends ServiceNowRoute {
 
     private Response list(Request request, String table, boolean v1, Actor actor) {
         TableSchema schema = instance.schema(table);
-        int limit = intParam(request, "sysparm_limit", DEFAULT_LIMIT);
-        int offset = Math.max(0, intParam(request, "sysparm_offset", 0));
+        int limit = request.intParam("sysparm_limit", DEFAULT_LIMIT);
+        int offset = Math.max(0, request.intParam("sysparm_offset", 0));
         limit = limit <= 0 ? DEFAULT_LIMIT : limit;
         Map<String, String> equals = new LinkedHashMap<>();
         String query = request.param("sysparm_query").orElse(null);
@@ -116,14 +116,6 @@ final class TableApi extends ServiceNowRoute {
             response.header("Link", links(request, offset, limit, rows.total()));
         }
         return response;
-    }
-
-    private static int intParam(Request request, String name, int fallback) {
-        try {
-            return request.param(name).map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 
     /** {@code Link} with first, prev, next and last, each repeating the caller's other parameters. */
