@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** A tiny real-HTTP client for the simulator's tests: the simulator is only ever reached over the wire. */
 final class SimHttp {
@@ -90,6 +93,58 @@ final class SimHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a request exactly as written, over a plain socket: a request line with characters
+     * {@link HttpClient} would refuse (raw {@code ^}, spaces, quotes), or no valid request line at all.
+     * Adds {@code Host}, {@code Connection: close} and the current credentials, then reads the answer to the end.
+     */
+    RawReply raw(String requestLine, String... headerLines) {
+        StringBuilder head = new StringBuilder(requestLine).append("\r\n");
+        head.append("Host: ").append(URI.create(base).getAuthority()).append("\r\n");
+        if (authorization != null) {
+            head.append("Authorization: ").append(authorization).append("\r\n");
+        }
+        for (String h : headerLines) {
+            head.append(h).append("\r\n");
+        }
+        head.append("Connection: close\r\n\r\n");
+        URI uri = URI.create(base);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return RawReply.parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An answer read off a plain socket. */
+    record RawReply(int status, Map<String, String> headers, String body) {
+        static RawReply parse(byte[] bytes) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            if (end < 0) {
+                throw new AssertionError("No complete answer: " + text);
+            }
+            String[] lines = text.substring(0, end).split("\r\n");
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+            }
+            return new RawReply(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
+        }
+
+        JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("Not JSON (" + status + "): " + body, e);
+            }
         }
     }
 

@@ -1,23 +1,37 @@
 package io.jenkins.plugins.servicenowflashduty.simulator;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FdErrors;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Dispatcher;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Reasons;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.SnErrors;
 
-/** Bodies for injected statuses, shaped like what each real service (or the proxy in front of it) sends. */
-final class FaultAnswers {
-    private FaultAnswers() {
+/**
+ * Answers no route gives: injected statuses, unknown paths, unreadable requests. Each is shaped like what
+ * the real service the path belongs to (or the proxy in front of it) sends: Flashduty's envelope under
+ * {@code /event/}, ServiceNow's everywhere else.
+ */
+final class ApiAnswers implements Dispatcher.Answers {
+    private final SimClock clock;
+
+    ApiAnswers(SimClock clock) {
+        this.clock = clock;
     }
 
-    static Response answer(Request request, int status, SimClock clock) {
+    private static boolean flashduty(Request request) {
+        return request.path().startsWith("/event/");
+    }
+
+    @Override
+    public Response fault(Request request, int status) {
         if (status >= 502 && status <= 504) {
             // gateways in front of both services answer with HTML, not the API's JSON
             return Response.text(status, "text/html;charset=UTF-8",
-                    "<html><head><title>" + status + "</title></head><body><h1>" + status + " " + reason(status)
+                    "<html><head><title>" + status + "</title></head><body><h1>" + status + " " + Reasons.of(status)
                             + "</h1></body></html>");
         }
-        if (request.path().startsWith("/event/")) {
+        if (flashduty(request)) {
             String code = switch (status) {
                 case 401 -> "Unauthorized";
                 case 403 -> "AccessDenied";
@@ -26,7 +40,7 @@ final class FaultAnswers {
                 case 500 -> "InternalError";
                 default -> "InvalidParameter";
             };
-            Response r = FdErrors.response(code, status == 429 ? "Request too frequently." : reason(status));
+            Response r = FdErrors.response(code, status == 429 ? "Request too frequently." : Reasons.of(status));
             return status == FdErrors.statusOf(code) ? r : Response.bytes(status, "application/json;charset=UTF-8", r.body());
         }
         return switch (status) {
@@ -39,23 +53,26 @@ final class FaultAnswers {
             case 401 -> SnErrors.response(401, "User Not Authenticated", "Required to provide Auth information");
             case 403 -> SnErrors.response(403, "Operation Failed", "ACL Exception Insert Failed due to security constraints");
             case 404 -> SnErrors.response(404, "No Record found", "Record doesn't exist or ACL restricts the record retrieval");
-            default -> SnErrors.response(status, reason(status), null);
+            default -> SnErrors.response(status, Reasons.of(status), null);
         };
     }
 
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 408 -> "Request Timeout";
-            case 429 -> "Too Many Requests";
-            case 500 -> "Internal Server Error";
-            case 502 -> "Bad Gateway";
-            case 503 -> "Service Unavailable";
-            case 504 -> "Gateway Timeout";
-            default -> "Error";
-        };
+    @Override
+    public Response noRoute(Request request) {
+        if (request.path().startsWith("/api/")) {
+            return SnErrors.noSuchResource().response();
+        }
+        if (flashduty(request)) {
+            return FdErrors.response("RouteNotFound", "route " + request.path() + " not found");
+        }
+        return Response.text(404, "text/plain;charset=UTF-8", "Not found: " + request.path() + "\n");
+    }
+
+    @Override
+    public Response unreadable(Request request, String detail) {
+        if (flashduty(request)) {
+            return FdErrors.response("InvalidParameter", detail);
+        }
+        return SnErrors.response(400, "Exception while reading request", detail);
     }
 }
