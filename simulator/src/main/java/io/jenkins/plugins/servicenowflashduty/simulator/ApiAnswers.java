@@ -69,6 +69,15 @@ final class ApiAnswers implements Dispatcher.Answers {
     }
 
     @Override
+    public Response tooLarge(Request request, long length) {
+        if (flashduty(request)) {
+            return FdErrors.response("InvalidParameter", "request body is larger than " + Dispatcher.MAX_BODY + " bytes");
+        }
+        return SnErrors.response(400, "Exception while reading request", "Rejected large REST payload with content-length = "
+                + length + " bytes. Max allowed: " + Dispatcher.MAX_BODY + " bytes.");
+    }
+
+    @Override
     public Response unreadable(Request request, String detail) {
         if (flashduty(request)) {
             return FdErrors.response("InvalidParameter", detail);

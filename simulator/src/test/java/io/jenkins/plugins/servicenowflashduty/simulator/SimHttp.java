@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
@@ -96,14 +97,28 @@ final class SimHttp {
         }
     }
 
+    /** Writes a request body onto a plain socket, on its own thread. */
+    interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
     /**
      * Sends a request exactly as written, over a plain socket: a request line with characters
      * {@link HttpClient} would refuse (raw {@code ^}, spaces, quotes), or no valid request line at all.
      * Adds {@code Host}, {@code Connection: close} and the current credentials, then reads the answer to the end.
      */
     RawReply raw(String requestLine, String... headerLines) {
+        return raw(requestLine, null, headerLines);
+    }
+
+    /**
+     * As {@link #raw(String, String...)}, with a body written by {@code body} on another thread while the
+     * answer is read: a server that answers before the body ends is seen doing so.
+     */
+    RawReply raw(String requestLine, BodyWriter body, String... headerLines) {
         StringBuilder head = new StringBuilder(requestLine).append("\r\n");
-        head.append("Host: ").append(URI.create(base).getAuthority()).append("\r\n");
+        URI uri = URI.create(base);
+        head.append("Host: ").append(uri.getAuthority()).append("\r\n");
         if (authorization != null) {
             head.append("Authorization: ").append(authorization).append("\r\n");
         }
@@ -111,12 +126,29 @@ final class SimHttp {
             head.append(h).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
-        URI uri = URI.create(base);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout((int) timeout.toMillis());
-            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
-            return RawReply.parse(socket.getInputStream().readAllBytes());
+            OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread writer = null;
+            if (body != null) {
+                writer = new Thread(() -> {
+                    try {
+                        body.write(out);
+                        out.flush();
+                    } catch (IOException e) {
+                        // the server stopped reading: what it answered is what counts
+                    }
+                }, "raw-body-writer");
+                writer.setDaemon(true);
+                writer.start();
+            }
+            RawReply reply = RawReply.parse(socket.getInputStream().readAllBytes());
+            if (writer != null) {
+                writer.interrupt();
+            }
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

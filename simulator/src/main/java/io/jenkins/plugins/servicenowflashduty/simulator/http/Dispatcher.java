@@ -13,8 +13,11 @@ import java.util.logging.Logger;
  * and records the request in the {@link RequestLog}.
  */
 public final class Dispatcher implements HttpListener.Handler {
-    /** The largest request body read. */
-    public static final int MAX_BODY = Integer.MAX_VALUE - 8;
+    /**
+     * The largest request body read: ServiceNow's REST payload limit of 10 MB. Bodies are checked as they
+     * arrive, by {@code Content-Length} or by counting a chunked body, never held whole first.
+     */
+    public static final int MAX_BODY = 10 * 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
 
     /** The answers that are not a route's own, each shaped like the API the path belongs to. */
@@ -27,6 +30,9 @@ public final class Dispatcher implements HttpListener.Handler {
 
         /** A request that could not be read; {@code detail} is one sentence saying why. */
         Response unreadable(Request request, String detail);
+
+        /** A body over {@link #MAX_BODY}: {@code length} is its announced length, or what had arrived when reading stopped. */
+        Response tooLarge(Request request, long length);
     }
 
     private final List<Route> routes;
@@ -54,7 +60,11 @@ public final class Dispatcher implements HttpListener.Handler {
         byte[] body;
         try {
             body = exchange.readBody(MAX_BODY);
-        } catch (Exchange.TooLarge | Exchange.Unreadable e) {
+        } catch (Exchange.TooLarge e) {
+            Request request = new Request(method, exchange.target(), exchange.headers(), new byte[0], host);
+            answer(exchange, request, answers.tooLarge(request, e.length()), "");
+            return;
+        } catch (Exchange.Unreadable e) {
             Request request = new Request(method, exchange.target(), exchange.headers(), new byte[0], host);
             answer(exchange, request, answers.unreadable(request, e.getMessage()), "");
             return;
