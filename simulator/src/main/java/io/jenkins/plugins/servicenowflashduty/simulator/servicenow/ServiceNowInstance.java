@@ -434,7 +434,8 @@ public final class ServiceNowInstance {
 
     private List<Map<String, String>> select(String table, String encodedQuery, Actor actor, boolean honourInvalidSwitch) {
         TableSchema schema = schema(table);
-        EncodedQuery q = EncodedQuery.parse(encodedQuery, f -> knownField(schema, f), clock.instant());
+        EncodedQuery.Context context = new EncodedQuery.Context(clock.instant(), userSysId(actor.userName()), actor.userName(), actor.displayName());
+        EncodedQuery q = EncodedQuery.parse(encodedQuery, f -> knownField(schema, f), context);
         if (honourInvalidSwitch && invalidQueryReturnsNoRows && q.hadInvalidParts()) {
             return List.of();
         }
