@@ -13,6 +13,7 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.SnErrors;
 import java.time.Duration;
 
 /**
@@ -75,17 +76,30 @@ final class ControlApi extends Route {
                 }
             }
             if (what.equals("clock/advance") && method.equals("POST")) {
-                long seconds = Long.parseLong(request.param("seconds").orElse("0"));
-                simulator.clock().advance(Duration.ofSeconds(seconds));
+                simulator.clock().advance(Duration.ofSeconds(seconds(request)));
                 return Response.text(200, "text/plain;charset=UTF-8", simulator.clock().instant() + "\n");
             }
             if (what.equals("flashduty/alerts")) {
                 return Response.json(200, alerts());
             }
         } catch (IllegalArgumentException e) {
-            return Response.text(400, "text/plain;charset=UTF-8", e.getMessage() + "\n");
+            return SnErrors.response(400, e.getMessage(), null);
         }
-        return Response.text(404, "text/plain;charset=UTF-8", "No such control endpoint: " + request.path() + "\n");
+        return SnErrors.response(404, "No such control endpoint: " + method + " " + request.path() + ".", null);
+    }
+
+    private static long seconds(Request request) {
+        String text = request.param("seconds").orElseThrow(
+                () -> new IllegalArgumentException("Say how far to move the clock with seconds=N, a whole number of seconds."));
+        try {
+            long seconds = Long.parseLong(text.trim());
+            if (seconds >= 0 && seconds <= Duration.ofDays(365L * 1000).toSeconds()) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("seconds must be a whole number of seconds to move the clock forward, not '" + text + "'.");
     }
 
     private ArrayNode requests() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -169,7 +168,7 @@ public final class ServiceNowInstance {
         synchronized (lock) {
             Map<String, String> change = table("change_request").get(changeSysId);
             if (change == null) {
-                throw new IllegalArgumentException("No change " + changeSysId);
+                throw new IllegalArgumentException("No change request has the sys_id " + changeSysId + ".");
             }
             decide(change, approve ? "approved" : "rejected", comments);
         }
@@ -614,27 +613,84 @@ public final class ServiceNowInstance {
         }
     }
 
-    /** Replaces the tables with a previously exported state (rows of unknown tables are skipped). */
-    @SuppressWarnings("unchecked")
+    /**
+     * Replaces the tables with a previously exported state (rows of unknown tables are skipped). The state is
+     * checked whole first: when any part is not what {@link #exportState()} writes, nothing changes.
+     *
+     * @throws IllegalArgumentException naming the first part that is wrong, e.g. {@code tables.incident[3] has no sys_id}
+     */
     public void importState(Map<String, Object> state) {
+        Map<String, List<Map<String, String>>> rows = new LinkedHashMap<>();
+        objectAt(state, "tables").forEach((name, value) -> {
+            if (!(value instanceof List<?> list)) {
+                throw new IllegalArgumentException("tables." + name + " is not a list of records");
+            }
+            List<Map<String, String>> records = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                records.add(record(list.get(i), "tables." + name + "[" + i + "]"));
+            }
+            rows.put(String.valueOf(name), records);
+        });
+        Map<String, Long> numbers = new LinkedHashMap<>();
+        objectAt(state, "counters").forEach((name, value) -> {
+            if (!(value instanceof Number n)) {
+                throw new IllegalArgumentException("counters." + name + " is not a number");
+            }
+            numbers.put(String.valueOf(name), n.longValue());
+        });
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        objectAt(state, "attachments").forEach((id, value) -> {
+            try {
+                files.put(String.valueOf(id), Base64.getDecoder().decode((String) value));
+            } catch (ClassCastException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("attachments." + id + " is not base64 text");
+            }
+        });
         synchronized (lock) {
-            Map<String, Collection<Map<String, String>>> t = (Map<String, Collection<Map<String, String>>>) state.getOrDefault("tables", Map.of());
-            t.forEach((name, rows) -> {
+            rows.forEach((name, records) -> {
                 if (tables.containsKey(name)) {
                     LinkedHashMap<String, Map<String, String>> target = tables.get(name);
                     target.clear();
-                    rows.forEach(r -> target.put(r.get("sys_id"), new LinkedHashMap<>(r)));
+                    records.forEach(r -> target.put(r.get("sys_id"), r));
                 }
             });
-            ((Map<String, Number>) state.getOrDefault("counters", Map.of())).forEach((k, v) -> counters.put(k, v.longValue()));
-            ((Map<String, String>) state.getOrDefault("attachments", Map.of()))
-                    .forEach((k, v) -> attachmentBytes.put(k, Base64.getDecoder().decode(v)));
+            counters.putAll(numbers);
+            attachmentBytes.putAll(files);
             for (Map<String, String> change : tables.get("change_request").values()) {
                 if ("requested".equals(change.get("approval"))) {
                     approvals.put(change.get("sys_id"), new ApprovalWait(clock.instant()));
                 }
             }
         }
+    }
+
+    private static Map<?, ?> objectAt(Map<String, Object> state, String key) {
+        Object value = state.get(key);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(key + " is not an object");
+        }
+        return map;
+    }
+
+    /** A stored record: column names to text values, with a sys_id. */
+    private static Map<String, String> record(Object value, String where) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(where + " is not a record");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (!(v instanceof String text)) {
+                throw new IllegalArgumentException(where + "." + k + " is not text");
+            }
+            out.put(String.valueOf(k), text);
+        });
+        if (!SYS_ID.matcher(out.getOrDefault("sys_id", "")).matches()) {
+            throw new IllegalArgumentException(where + " has no valid sys_id");
+        }
+        return out;
     }
 
     /** Names of all tables, for the sandbox banner. */
