@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +54,7 @@ class SandboxMainTest {
         String sysId = r.result().get("sys_id").asText();
         String number = r.result().get("number").asText();
         SandboxMain.save(first, file);
-        try (Simulator second = Simulator.start()) {
-            second.serviceNow().importState(Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { }));
+        try (Simulator second = SandboxMain.start(SandboxMain.parse(new String[] {"--port", "0", "--state", file.toString()}))) {
             SimHttp http = SimHttp.jenkins(second);
             assertEquals("persist me", http.get("/api/now/table/incident/" + sysId).result().get("short_description").asText());
             assertEquals("kept", second.serviceNow().journal("incident", sysId, "work_notes").get(0));
