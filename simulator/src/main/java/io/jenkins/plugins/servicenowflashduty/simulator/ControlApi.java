@@ -11,29 +11,26 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.LoggedRequest;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.SnErrors;
 import java.time.Duration;
 
 /**
  * {@code /_sim/...}: steering the simulator over HTTP (faults, approvals, clock) and reading what it saw
  * (requests, Flashduty alerts). Not part of either real API.
  */
-final class ControlApi implements Route {
-    static final String PREFIX = "/_sim/";
+final class ControlApi extends Route {
     private final Simulator simulator;
 
     ControlApi(Simulator simulator) {
+        super(Paths.under("/_sim"));
         this.simulator = simulator;
     }
 
     @Override
-    public boolean matches(String path) {
-        return path.startsWith(PREFIX);
-    }
-
-    @Override
     public Response handle(Request request) {
-        String what = request.path().substring(PREFIX.length());
+        String what = String.join("/", segments(request));
         String method = request.method();
         try {
             if (what.equals("health")) {
@@ -74,22 +71,35 @@ final class ControlApi implements Route {
                 String[] parts = what.split("/");
                 if (parts.length == 3 && (parts[2].equals("approve") || parts[2].equals("reject"))) {
                     simulator.serviceNow().decideApproval(parts[1], parts[2].equals("approve"),
-                            request.bodyText().isBlank() ? null : request.bodyText().trim());
+                            Text.blank(request.bodyText()) ? null : request.bodyText().trim());
                     return Response.empty(204);
                 }
             }
             if (what.equals("clock/advance") && method.equals("POST")) {
-                long seconds = Long.parseLong(request.param("seconds").orElse("0"));
-                simulator.clock().advance(Duration.ofSeconds(seconds));
+                simulator.clock().advance(Duration.ofSeconds(seconds(request)));
                 return Response.text(200, "text/plain;charset=UTF-8", simulator.clock().instant() + "\n");
             }
             if (what.equals("flashduty/alerts")) {
                 return Response.json(200, alerts());
             }
         } catch (IllegalArgumentException e) {
-            return Response.text(400, "text/plain;charset=UTF-8", e.getMessage() + "\n");
+            return SnErrors.response(400, e.getMessage(), null);
         }
-        return Response.text(404, "text/plain;charset=UTF-8", "No such control endpoint: " + request.path() + "\n");
+        return SnErrors.response(404, "No such control endpoint: " + method + " " + request.path() + ".", null);
+    }
+
+    private static long seconds(Request request) {
+        String text = request.param("seconds").orElseThrow(
+                () -> new IllegalArgumentException("Say how far to move the clock with seconds=N, a whole number of seconds."));
+        try {
+            long seconds = Long.parseLong(text.trim());
+            if (seconds >= 0 && seconds <= Duration.ofDays(365L * 1000).toSeconds()) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("seconds must be a whole number of seconds to move the clock forward, not '" + text + "'.");
     }
 
     private ArrayNode requests() {

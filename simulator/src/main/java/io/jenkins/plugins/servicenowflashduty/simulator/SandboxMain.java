@@ -1,6 +1,9 @@
 package io.jenkins.plugins.servicenowflashduty.simulator;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultPlan;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
@@ -8,12 +11,16 @@ import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolic
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ServiceNowSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -24,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxMain {
     static final int DEFAULT_PORT = 8089;
+    private static final Set<String> OPTIONS = Set.of("--host", "--port", "--state", "--approval", "--fault");
 
     private SandboxMain() {
     }
@@ -32,26 +40,44 @@ public final class SandboxMain {
     record Options(String host, int port, Path state, ApprovalPolicy approval, List<String> faults) {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** The sandbox could not start; the message is one sentence for the person who started it. */
+    static final class CannotStart extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CannotStart(String sentence) {
+            super(sentence, null, false, false);
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Starts the sandbox and serves until the JVM stops. When it cannot start it returns at once with a
+     * non-zero code (2: bad options, 1: anything else), having printed one sentence saying why on {@code err}.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         Options options;
         try {
             options = parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(usage());
-            System.exit(2);
-            return;
+            err.println(e.getMessage());
+            return 2;
         }
         if (options == null) {
-            System.out.println(usage());
-            return;
+            out.println(usage());
+            return 0;
         }
-        Simulator sim = Simulator.start(options.host(), options.port());
-        sim.serviceNow().setApprovalPolicy(options.approval());
-        options.faults().forEach(f -> sim.faults().add(FaultPlan.parse(f)));
-        if (options.state() != null && Files.exists(options.state())) {
-            Map<String, Object> state = Json.MAPPER.readValue(options.state().toFile(), new TypeReference<Map<String, Object>>() { });
-            sim.serviceNow().importState(state);
+        Simulator sim;
+        try {
+            sim = start(options);
+        } catch (CannotStart e) {
+            err.println(e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -59,14 +85,68 @@ public final class SandboxMain {
                 try {
                     save(sim, options.state());
                 } catch (IOException e) {
-                    System.err.println("Could not save the sandbox state to " + options.state() + ": " + e.getMessage());
+                    err.println("Could not save the sandbox state to " + options.state() + ": " + e.getMessage() + ".");
                 }
             }
             sim.close();
             stopped.countDown();
         }, "sandbox-shutdown"));
-        banner(System.out, sim, options);
+        banner(out, sim, options);
         stopped.await();
+        return 0;
+    }
+
+    /** Reads the state file, if any, then starts a simulator with the options; nothing is left running when this fails. */
+    static Simulator start(Options options) throws CannotStart {
+        Map<String, Object> state = options.state() != null && Files.exists(options.state()) ? readState(options.state()) : null;
+        Simulator sim;
+        try {
+            sim = Simulator.start(options.host(), options.port());
+        } catch (UncheckedIOException e) {
+            throw new CannotStart(cannotListen(options, e.getCause()));
+        }
+        sim.serviceNow().setApprovalPolicy(options.approval());
+        options.faults().forEach(f -> sim.faults().add(FaultPlan.parse(f)));
+        try {
+            if (state != null) {
+                sim.serviceNow().importState(state);
+            }
+        } catch (IllegalArgumentException e) {
+            sim.close();
+            throw new CannotStart("The state file " + options.state() + " does not hold a saved sandbox state ("
+                    + e.getMessage() + "); fix or remove it.");
+        }
+        return sim;
+    }
+
+    private static Map<String, Object> readState(Path file) throws CannotStart {
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new CannotStart("The state file " + file + " is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + "; fix or remove it.");
+        } catch (IOException e) {
+            throw new CannotStart("The state file " + file + " cannot be read (" + (Files.isDirectory(file) ? "it is a directory"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage()) + ").");
+        }
+        if (tree == null || tree.isMissingNode() || !tree.isObject()) {
+            throw new CannotStart("The state file " + file + " does not hold a saved sandbox state (" + (tree == null || tree.isMissingNode()
+                    ? "it is empty" : "it is not a JSON object") + "); fix or remove it.");
+        }
+        return Json.MAPPER.convertValue(tree, new TypeReference<Map<String, Object>>() { });
+    }
+
+    private static String cannotListen(Options options, Throwable cause) {
+        String where = options.host() + ":" + options.port();
+        if (cause instanceof BindException) {
+            return "Port " + options.port() + " on " + options.host() + " is already in use (or not allowed); stop what uses it or choose another with --port.";
+        }
+        if (cause instanceof UnknownHostException) {
+            return "Cannot listen on " + where + ": the host " + options.host() + " is unknown.";
+        }
+        return "Cannot listen on " + where + ": " + (cause == null ? "unknown error" : cause.getMessage()) + ".";
     }
 
     static Options parse(String[] args) {
@@ -80,29 +160,37 @@ public final class SandboxMain {
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
             }
+            if (!OPTIONS.contains(a)) {
+                throw new IllegalArgumentException("Unknown option " + a + "; run with --help to see the options.");
+            }
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Option " + a + " needs a value.");
+                throw new IllegalArgumentException("Option " + a + " needs a value; run with --help to see the options.");
             }
             String v = args[++i];
             switch (a) {
                 case "--host" -> host = v;
-                case "--port" -> {
-                    try {
-                        port = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--port must be a number, not '" + v + "'.");
-                    }
-                }
+                case "--port" -> port = port(v);
                 case "--state" -> state = Path.of(v);
                 case "--approval" -> approval = ApprovalPolicy.parse(v);
-                case "--fault" -> {
+                default -> {
                     FaultPlan.parse(v); // fail early on a typo
                     faults.add(v);
                 }
-                default -> throw new IllegalArgumentException("Unknown option " + a + ".");
             }
         }
         return new Options(host, port, state, approval, faults);
+    }
+
+    private static int port(String v) {
+        try {
+            int port = Integer.parseInt(v.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("--port must be a number from 0 to 65535 (0: any free port), not '" + v + "'.");
     }
 
     static void save(Simulator sim, Path file) throws IOException {

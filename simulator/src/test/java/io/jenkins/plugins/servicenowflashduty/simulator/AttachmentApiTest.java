@@ -6,28 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class AttachmentApiTest {
-    private static Simulator sim;
-    private static SimHttp http;
-    private static String incident;
+    private Simulator sim;
+    private SimHttp http;
+    private String incident;
 
-    @BeforeAll
-    static void start() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
+    @BeforeEach
+    void start(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
         incident = http.post("/api/now/table/incident", "{}").result().get("sys_id").asText();
     }
 
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static SimHttp.Reply upload(String query, byte[] bytes, String contentType) {
+    private SimHttp.Reply upload(String query, byte[] bytes, String contentType) {
         return http.sendBytes("POST", "/api/now/attachment/file?" + query, bytes, contentType);
     }
 

@@ -7,21 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class AuthTest {
     private Simulator sim;
 
     @BeforeEach
-    void start() {
-        sim = Simulator.start();
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
+    void start(Simulator sim) {
+        this.sim = sim;
     }
 
     private SimHttp.Reply token(String form) {

@@ -9,23 +9,19 @@ import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolic
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class ChangeManagementTest {
     private Simulator sim;
     private SimHttp http;
 
     @BeforeEach
-    void start() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
+    void start(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
     }
 
     private JsonNode createNormal(String json) {

@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The encoded-query subset integrations use, evaluated by the simulator as ServiceNow does. */
+@ExtendWith(SimulatorExtension.class)
 class EncodedQueryOverHttpTest {
-    private static Simulator sim;
-    private static SimHttp http;
-    private static String tag;
+    private Simulator sim;
+    private SimHttp http;
+    private String tag;
 
-    @BeforeAll
-    static void seed() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
+    @BeforeEach
+    void seed(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
         tag = "q" + System.nanoTime();
         // impact/urgency pairs give priorities 1..5; correlation ids on two of them
         String[][] rows = {{"1", "1", "alpha deploy", "jenkins:a"}, {"2", "2", "beta deploy", ""}, {"3", "3", "gamma", "jenkins:c"},
@@ -28,12 +29,7 @@ class EncodedQueryOverHttpTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static List<String> names(String query) {
+    private List<String> names(String query) {
         SimHttp.Reply r = http.get("/api/now/table/incident?sysparm_query=short_descriptionSTARTSWITH" + tag + "^" + query);
         assertEquals(200, r.status(), r.body());
         List<String> out = new ArrayList<>();

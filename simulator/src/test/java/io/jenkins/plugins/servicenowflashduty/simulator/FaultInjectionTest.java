@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,30 +10,22 @@ import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultPlan;
 import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultRule;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.LoggedRequest;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class FaultInjectionTest {
     private Simulator sim;
     private SimHttp http;
 
     @BeforeEach
-    void start() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
+    void start(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
     }
 
     private int incidents() {
@@ -104,14 +97,12 @@ class FaultInjectionTest {
     }
 
     @Test
-    void delayMakesAClientTimeOut() throws Exception {
+    void delayMakesAClientTimeOut() {
         sim.faults().on("GET", "/api/now/table/sys_user").times(1).delay(Duration.ofMillis(800));
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/now/table/sys_user"))
-                .header("Authorization", "Basic amVua2luczpqZW5raW5z").timeout(Duration.ofMillis(200)).build();
-        assertThrows(HttpTimeoutException.class, () -> client.send(req, HttpResponse.BodyHandlers.ofString()));
-        assertEquals(200, client.send(HttpRequest.newBuilder(req.uri()).header("Authorization", "Basic amVua2luczpqZW5raW5z").build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode());
+        UncheckedIOException late = assertThrows(UncheckedIOException.class,
+                () -> SimHttp.jenkins(sim).timeout(Duration.ofMillis(200)).get("/api/now/table/sys_user"));
+        assertInstanceOf(HttpTimeoutException.class, late.getCause());
+        assertEquals(200, http.get("/api/now/table/sys_user").status());
     }
 
     @Test

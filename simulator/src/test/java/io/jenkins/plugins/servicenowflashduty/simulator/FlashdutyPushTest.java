@@ -5,27 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class FlashdutyPushTest {
     private static final String PUSH = "/event/push/alert/standard?integration_key=sandbox-integration-key";
     private Simulator sim;
     private SimHttp http;
 
     @BeforeEach
-    void start() {
-        sim = Simulator.start();
-        http = new SimHttp(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
+    void start(Simulator sim) {
+        this.sim = sim;
+        this.http = new SimHttp(sim);
     }
 
     private SimHttp.Reply push(String json) {
@@ -75,10 +69,52 @@ class FlashdutyPushTest {
         assertTrue(sim.flashduty().alert(key).isPresent());
     }
 
+    /** The title Flashduty makes of a rule and labels (a JSON object's text), checked to be 200 first. */
+    private String title(String rule, String labels, String status) {
+        String key = "title-" + System.nanoTime();
+        SimHttp.Reply r = push("{\"title_rule\":" + Json.MAPPER.valueToTree(rule) + ",\"event_status\":\"" + status + "\",\"alert_key\":\"" + key
+                + "\",\"description\":\"see the log\",\"labels\":" + labels + "}");
+        assertEquals(200, r.status(), r.body());
+        return sim.flashduty().alert(key).orElseThrow().title();
+    }
+
     @Test
-    void titleRuleTemplatesAndTruncation() {
-        push("{\"title_rule\":\"$job::$branch failed\",\"event_status\":\"Critical\",\"alert_key\":\"t1\",\"labels\":{\"job\":\"web\",\"branch\":\"main\"}}");
-        assertEquals("web::main failed", sim.flashduty().alert("t1").orElseThrow().title());
+    void simplifiedTitleRulesJoinPartsAndLabels() {
+        String both = "{\"resource\":\"127.0.0.1\",\"check\":\"cpu idle low\"}";
+        String one = "{\"resource\":\"127.0.0.1\"}";
+        assertEquals("127.0.0.1 / cpu idle low", title("$resource::$check", both, "Critical"));
+        assertEquals("127.0.0.1 / $check", title("$resource::$check", one, "Critical"));
+        assertEquals("127.0.0.1 / Host Down", title("$resource:: Host Down", one, "Critical"));
+        assertEquals("127.0.0.1", title("$resource", one, "Critical"));
+        assertEquals("deploy $resource failed", title("deploy $resource failed", one, "Critical"));
+    }
+
+    @Test
+    void tplRulesReferenceLabelsAndEventAttributes() {
+        String both = "{\"resource\":\"127.0.0.1\",\"check\":\"cpu idle low\"}";
+        String one = "{\"resource\":\"127.0.0.1\"}";
+        assertEquals("127.0.0.1 / cpu idle low", title("[TPL]${resource} / ${check}", both, "Critical"));
+        assertEquals("127.0.0.1 / <no value>", title("[TPL]${resource} / ${check}", one, "Critical"));
+        assertEquals("127.0.0.1 / cpu idle low", title("[TPL]{{.Labels.resource}} / {{.Labels.check}}", both, "Critical"));
+        assertEquals("127.0.0.1 / ", title("[TPL]{{.Labels.resource}} / {{.Labels.check}}", one, "Critical"));
+        assertEquals("Warning / Host Down", title("[TPL]{{.EventSeverity}} / Host Down", one, "Warning"));
+        assertEquals("127.0.0.1:see the log (Info)",
+                title("[TPL]{{ index .Labels \"resource\" }}:  {{- /* why */ -}}  {{.Description}} ({{.EventStatus}})", one, "Info"));
+    }
+
+    @Test
+    void tplRulesTheSandboxCannotRenderAreRefused() {
+        for (String rule : new String[] {"[TPL]{{if .Labels.resource}}up{{end}}", "[TPL]{{.Labels.resource | upper}}",
+            "[TPL]{{.Labels.resource", "[TPL]{{.IntegrationName}}", "[TPL]${resource"}) {
+            SimHttp.Reply r = push("{\"title_rule\":" + Json.MAPPER.valueToTree(rule)
+                    + ",\"event_status\":\"Critical\",\"labels\":{\"resource\":\"127.0.0.1\"}}");
+            assertRejected(r, 400, "InvalidParameter", "title_rule");
+        }
+        assertTrue(sim.flashduty().alerts().isEmpty());
+    }
+
+    @Test
+    void longTitlesAndDescriptionsAreTruncated() {
         push("{\"title_rule\":\"" + "x".repeat(600) + "\",\"event_status\":\"Critical\",\"alert_key\":\"t2\",\"description\":\"" + "d".repeat(3000) + "\"}");
         Alert a = sim.flashduty().alert("t2").orElseThrow();
         assertEquals(512, a.title().length());
@@ -109,10 +145,8 @@ class FlashdutyPushTest {
     }
 
     @Test
+    @SimulatorExtension.FixedClock("2026-11-23T10:00:00Z")
     void morethanAHundredPushesInOneSecondAreThrottled() {
-        sim.close();
-        sim = Simulator.start("127.0.0.1", 0, new SimClock(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC)));
-        http = new SimHttp(sim);
         for (int i = 0; i < 100; i++) {
             assertEquals(200, push("{\"title_rule\":\"t\",\"event_status\":\"Info\",\"alert_key\":\"r" + i + "\"}").status());
         }

@@ -6,28 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@ExtendWith(SimulatorExtension.class)
 class IncidentAndJournalTest {
-    private static Simulator sim;
-    private static SimHttp http;
+    private Simulator sim;
+    private SimHttp http;
 
-    @BeforeAll
-    static void start() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
+    @BeforeEach
+    void start(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
     }
 
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static String incident(String json) {
+    private String incident(String json) {
         SimHttp.Reply r = http.post("/api/now/table/incident", json);
         assertEquals(201, r.status(), r.body());
         return r.result().get("sys_id").asText();

@@ -8,26 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(SimulatorExtension.class)
 class TableApiTest {
-    private static Simulator sim;
-    private static SimHttp http;
+    private Simulator sim;
+    private SimHttp http;
 
-    @BeforeAll
-    static void start() {
-        sim = Simulator.start();
-        http = SimHttp.jenkins(sim);
+    @BeforeEach
+    void start(Simulator sim, SimHttp http) {
+        this.sim = sim;
+        this.http = http;
     }
 
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static JsonNode createIncident(String json) {
+    private JsonNode createIncident(String json) {
         SimHttp.Reply r = http.post("/api/now/table/incident", json);
         assertEquals(201, r.status(), r.body());
         return r.result();
@@ -175,7 +171,7 @@ class TableApiTest {
         assertEquals(7, seen.stream().distinct().count());
     }
 
-    private static String next(String link) {
+    private String next(String link) {
         if (link == null) {
             return null;
         }

@@ -51,7 +51,7 @@ public final class FaultPlan {
     public static FaultRule parse(String spec) {
         String[] words = spec.trim().split("\\s+");
         if (words.length < 3) {
-            throw new IllegalArgumentException("A fault needs a method, a path and at least one effect: " + spec);
+            throw new IllegalArgumentException("A fault needs a method, a path and at least one effect, as in 'POST /api/now/table/incident status=503', not '" + spec.trim() + "'.");
         }
         int status = 0;
         int retryAfter = -1;
@@ -76,14 +76,15 @@ public final class FaultPlan {
                 } else if (w.equals("after-processing")) {
                     after = true;
                 } else {
-                    throw new IllegalArgumentException("Unknown fault word '" + words[i] + "' in: " + spec);
+                    throw new IllegalArgumentException("Unknown fault word '" + words[i] + "' in '" + spec.trim()
+                            + "'; use status=N, retry-after=S, delay=MS, drop, after-processing or times=N.");
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Not a number in '" + words[i] + "' of: " + spec, e);
+                throw new IllegalArgumentException("Not a number in '" + words[i] + "' of '" + spec.trim() + "'.", e);
             }
         }
         if (status != 0 && (status < 100 || status > 599)) {
-            throw new IllegalArgumentException("Status must be between 100 and 599: " + spec);
+            throw new IllegalArgumentException("Status must be between 100 and 599 in '" + spec.trim() + "'.");
         }
         return new FaultRule(words[0], words[1], new Fault(status, retryAfter, Duration.ofMillis(delayMs), drop, after), times);
     }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.fault;
 
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,8 +15,8 @@ public final class FaultRule {
     private final AtomicInteger remaining;
 
     public FaultRule(String method, String pathPrefix, Fault fault, int times) {
-        this.method = method == null || method.isBlank() ? "*" : method.toUpperCase(Locale.ROOT);
-        this.pathPrefix = pathPrefix == null || pathPrefix.isBlank() ? "/" : pathPrefix;
+        this.method = Text.blank(method) ? "*" : method.toUpperCase(Locale.ROOT);
+        this.pathPrefix = Text.blank(pathPrefix) ? "/" : pathPrefix;
         this.fault = fault;
         this.remaining = new AtomicInteger(times);
     }

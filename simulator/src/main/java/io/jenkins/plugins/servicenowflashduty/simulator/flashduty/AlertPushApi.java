@@ -7,20 +7,19 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code POST /event/push/alert/standard?integration_key=...}: Flashduty's standard alert event push. */
-final class AlertPushApi implements Route {
+final class AlertPushApi extends Route {
     static final String PATH = "/event/push/alert/standard";
     private static final Set<String> STATUSES = Set.of("Critical", "Warning", "Info", "Ok");
     private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Pattern TEMPLATE = Pattern.compile("\\$([a-zA-Z_][a-zA-Z0-9_]*)");
     private static final int MAX_TITLE = 512;
     private static final int MAX_DESCRIPTION = 2048;
     private static final int MAX_ALERT_KEY = 255;
@@ -34,6 +33,7 @@ final class AlertPushApi implements Route {
     private volatile boolean rateLimited = true;
 
     AlertPushApi(FlashdutySimulator flashduty, RateLimiter limiter, SimClock clock) {
+        super(Paths.exactly(PATH));
         this.flashduty = flashduty;
         this.limiter = limiter;
         this.clock = clock;
@@ -41,11 +41,6 @@ final class AlertPushApi implements Route {
 
     void setRateLimited(boolean limited) {
         this.rateLimited = limited;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PATH);
     }
 
     @Override
@@ -77,7 +72,7 @@ final class AlertPushApi implements Route {
             throw FdErrors.error("InvalidParameter", "event_status must be one of Critical, Warning, Info, Ok");
         }
         String titleRule = text(body, "title_rule");
-        if (titleRule.isBlank()) {
+        if (Text.blank(titleRule)) {
             throw FdErrors.error("InvalidParameter", "title_rule is required");
         }
         String alertKey = text(body, "alert_key");
@@ -91,8 +86,15 @@ final class AlertPushApi implements Route {
         if (alertKey.isEmpty()) {
             alertKey = FdErrors.requestId();
         }
-        String title = truncate(expand(titleRule, labels), MAX_TITLE);
         String description = truncate(text(body, "description"), MAX_DESCRIPTION);
+        String severity = status.equals("Ok")
+                ? flashduty.alert(alertKey).map(Alert::status).filter(s -> !s.equals("Ok")).orElse("") : status;
+        String title;
+        try {
+            title = truncate(TitleRule.render(titleRule, labels, new TitleRule.Event(titleRule, description, status, severity, alertKey)), MAX_TITLE);
+        } catch (IllegalArgumentException e) {
+            throw FdErrors.error("InvalidParameter", e.getMessage());
+        }
         flashduty.accept(key, alertKey, new AlertEvent(clock.instant(), status, title, description, labels));
         ObjectNode data = Json.object();
         data.put("alert_key", alertKey);
@@ -122,18 +124,6 @@ final class AlertPushApi implements Route {
             labels.put(e.getKey(), truncate(e.getValue().asText(), MAX_LABEL_VALUE));
         }
         return labels;
-    }
-
-    /** {@code $name} in a title rule is replaced by the label of that name. */
-    private static String expand(String rule, Map<String, String> labels) {
-        Matcher m = TEMPLATE.matcher(rule);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = labels.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     private static String text(JsonNode body, String field) {

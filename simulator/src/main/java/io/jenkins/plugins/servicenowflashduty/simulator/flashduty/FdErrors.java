@@ -2,22 +2,17 @@ package io.jenkins.plugins.servicenowflashduty.simulator.flashduty;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.HttpError;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Ids;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Flashduty's envelope: {@code {"request_id", "data"}} or {@code {"request_id", "error":{"code","message"}}}. */
 public final class FdErrors {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private FdErrors() {
     }
 
     static String requestId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return Ids.hex32();
     }
 
     /** The HTTP status Flashduty uses for an error code. */

@@ -1,16 +1,10 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.jenkins.plugins.servicenowflashduty.simulator.fault.Fault;
 import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultPlan;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,71 +12,99 @@ import java.util.logging.Logger;
  * Reads each exchange, injects the planned fault, lets the first matching {@link Route} answer,
  * and records the request in the {@link RequestLog}.
  */
-public final class Dispatcher implements HttpHandler {
+public final class Dispatcher implements HttpListener.Handler {
+    /**
+     * The largest request body read: ServiceNow's REST payload limit of 10 MB. Bodies are checked as they
+     * arrive, by {@code Content-Length} or by counting a chunked body, never held whole first.
+     */
+    public static final int MAX_BODY = 10 * 1024 * 1024;
     private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    /** The answers that are not a route's own, each shaped like the API the path belongs to. */
+    public interface Answers {
+        /** The body of an injected status. */
+        Response fault(Request request, int status);
+
+        /** A path no route owns. */
+        Response noRoute(Request request);
+
+        /** A request that could not be read; {@code detail} is one sentence saying why. */
+        Response unreadable(Request request, String detail);
+
+        /** A body over {@link #MAX_BODY}: {@code length} is its announced length, or what had arrived when reading stopped. */
+        Response tooLarge(Request request, long length);
+    }
 
     private final List<Route> routes;
     private final FaultPlan faults;
     private final RequestLog log;
-    private final BiFunction<Request, Integer, Response> faultAnswer;
-    private final Function<Request, Response> noRoute;
+    private final Answers answers;
 
-    /**
-     * @param faultAnswer builds the body of an injected status in the style of the API the path belongs to
-     * @param noRoute answers a path no route owns
-     */
-    public Dispatcher(List<Route> routes, FaultPlan faults, RequestLog log,
-                      BiFunction<Request, Integer, Response> faultAnswer, Function<Request, Response> noRoute) {
+    public Dispatcher(List<Route> routes, FaultPlan faults, RequestLog log, Answers answers) {
         this.routes = List.copyOf(routes);
         this.faults = faults;
         this.log = log;
-        this.faultAnswer = faultAnswer;
-        this.noRoute = noRoute;
+        this.answers = answers;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            String host = exchange.getRequestHeaders().getFirst("Host");
-            if (host == null) {
-                host = exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
-            }
-            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders(), body, host);
-            Optional<Fault> fault = faults.claim(request.method(), request.path());
-            String faultText = fault.map(Fault::toString).orElse("");
-
-            Response response = null;
-            if (fault.isPresent() && !fault.get().afterProcessing()) {
-                response = injectBefore(fault.get(), request);
-                if (response == null && fault.get().drop()) {
-                    log.record(request, 0, faultText);
-                    return; // closing without headers drops the connection
-                }
-            }
-            if (response == null) {
-                response = route(request);
-            }
-            if (fault.isPresent() && fault.get().afterProcessing()) {
-                sleep(fault.get());
-                if (fault.get().drop()) {
-                    log.record(request, 0, faultText);
-                    return;
-                }
-                if (fault.get().status() > 0) {
-                    response = withRetryAfter(faultAnswer.apply(request, fault.get().status()), fault.get());
-                }
-            }
-            log.record(request, response.status(), faultText);
-            send(exchange, request, response);
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "Client went away", e);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Simulator failure", e);
+    public void handle(Exchange exchange) throws IOException {
+        String host = exchange.headers().getOrDefault("host", List.of()).stream().findFirst()
+                .orElse(exchange.localAddress().getHostString() + ":" + exchange.localAddress().getPort());
+        String method = exchange.method().isEmpty() ? "GET" : exchange.method();
+        if (exchange.problem() != null) {
+            Request request = new Request(method, exchange.target().startsWith("/") ? exchange.target() : "/", exchange.headers(), new byte[0], host);
+            answer(exchange, request, answers.unreadable(request, exchange.problem()), "");
+            return;
         }
+        byte[] body;
+        try {
+            body = exchange.readBody(MAX_BODY);
+        } catch (Exchange.TooLarge e) {
+            Request request = new Request(method, exchange.target(), exchange.headers(), new byte[0], host);
+            answer(exchange, request, answers.tooLarge(request, e.length()), "");
+            return;
+        } catch (Exchange.Unreadable e) {
+            Request request = new Request(method, exchange.target(), exchange.headers(), new byte[0], host);
+            answer(exchange, request, answers.unreadable(request, e.getMessage()), "");
+            return;
+        }
+        Request request = new Request(method, exchange.target(), exchange.headers(), body, host);
+        Optional<Fault> fault = faults.claim(request.method(), request.path());
+        String faultText = fault.map(Fault::toString).orElse("");
+
+        Response response = null;
+        if (fault.isPresent() && !fault.get().afterProcessing()) {
+            response = injectBefore(fault.get(), request);
+            if (response == null && fault.get().drop()) {
+                drop(exchange, request, faultText);
+                return;
+            }
+        }
+        if (response == null) {
+            response = route(request);
+        }
+        if (fault.isPresent() && fault.get().afterProcessing()) {
+            sleep(fault.get());
+            if (fault.get().drop()) {
+                drop(exchange, request, faultText);
+                return;
+            }
+            if (fault.get().status() > 0) {
+                response = withRetryAfter(answers.fault(request, fault.get().status()), fault.get());
+            }
+        }
+        answer(exchange, request, response, faultText);
+    }
+
+    private void answer(Exchange exchange, Request request, Response response, String faultText) throws IOException {
+        log.record(request, response.status(), faultText);
+        exchange.respond(response);
+    }
+
+    private void drop(Exchange exchange, Request request, String faultText) {
+        log.record(request, 0, faultText);
+        exchange.drop(); // closing without an answer drops the connection
     }
 
     private Response injectBefore(Fault fault, Request request) {
@@ -91,7 +113,7 @@ public final class Dispatcher implements HttpHandler {
             return null;
         }
         if (fault.status() > 0) {
-            return withRetryAfter(faultAnswer.apply(request, fault.status()), fault);
+            return withRetryAfter(answers.fault(request, fault.status()), fault);
         }
         return null;
     }
@@ -126,18 +148,6 @@ public final class Dispatcher implements HttpHandler {
                 }
             }
         }
-        return noRoute.apply(request);
-    }
-
-    private static void send(HttpExchange exchange, Request request, Response response) throws IOException {
-        response.headers().forEach((k, v) -> exchange.getResponseHeaders().put(k, v));
-        byte[] body = response.body();
-        boolean noBody = request.method().equals("HEAD") || response.status() == 204 || response.status() == 304;
-        exchange.sendResponseHeaders(response.status(), noBody ? -1 : (body.length == 0 ? -1 : body.length));
-        if (!noBody && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        return answers.noRoute(request);
     }
 }

@@ -56,7 +56,7 @@ public record ApprovalPolicy(String decision, int afterPolls, Duration after) {
             }
         }
         throw new IllegalArgumentException("Unknown approval policy '" + text
-                + "'; use approve-after-polls:N, approve-after-seconds:N, reject-after-polls:N, reject-after-seconds:N or never");
+                + "'; use approve-after-polls:N, approve-after-seconds:N, reject-after-polls:N, reject-after-seconds:N or never.");
     }
 
     /** Whether the approvers answer now, given how long and how often the change has been watched. */

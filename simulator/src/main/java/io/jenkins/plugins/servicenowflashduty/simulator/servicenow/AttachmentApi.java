@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,30 +13,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code /api/now/attachment}: upload raw bytes to a record, list, read and delete attachments. */
-final class AttachmentApi implements Route {
+final class AttachmentApi extends ServiceNowRoute {
     private static final String PREFIX = "/api/now/attachment";
     private static final int DEFAULT_LIMIT = 1000;
 
-    private final ServiceNowInstance instance;
-    private final Authenticator auth;
-    private final RecordRenderer renderer;
-
-    AttachmentApi(ServiceNowInstance instance, Authenticator auth, RecordRenderer renderer) {
-        this.instance = instance;
-        this.auth = auth;
-        this.renderer = renderer;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    AttachmentApi(Backend backend) {
+        super(Paths.under(PREFIX), backend);
     }
 
     @Override
     public Response handle(Request request) throws NoSuchAlgorithmException {
         Actor actor = auth.authenticate(request);
-        String rest = request.path().substring(PREFIX.length()).replaceAll("^/+|/+$", "");
-        String[] seg = rest.isEmpty() ? new String[0] : rest.split("/");
+        String[] seg = segments(request).toArray(new String[0]);
         String method = request.method();
         if (seg.length == 1 && seg[0].equals("file") && method.equals("POST")) {
             return upload(request, actor);
@@ -50,7 +38,7 @@ final class AttachmentApi implements Route {
         if (seg.length == 1 && method.equals("DELETE")) {
             Map<String, String> meta = instance.find("sys_attachment", seg[0], actor);
             Acl.requireWrite(actor, meta.get("table_name"), "Delete");
-            instance.delete("sys_attachment", seg[0], admin());
+            instance.delete("sys_attachment", seg[0], Actor.SYSTEM);
             return Response.empty(204);
         }
         if (seg.length == 2 && seg[1].equals("file") && method.equals("GET")) {
@@ -63,12 +51,12 @@ final class AttachmentApi implements Route {
 
     private Response upload(Request request, Actor actor) throws NoSuchAlgorithmException {
         for (String p : new String[] {"table_name", "table_sys_id", "file_name"}) {
-            if (request.param(p).filter(v -> !v.isBlank()).isEmpty()) {
+            if (Text.blank(request.param(p).orElse(null))) {
                 throw SnErrors.error(400, "Missing mandatory parameter: " + p, null);
             }
         }
-        String contentType = request.header("content-type").orElse("");
-        if (contentType.isBlank()) {
+        String contentType = request.header("content-type").orElse(null);
+        if (Text.blank(contentType)) {
             throw SnErrors.error(400, "Content-Type header is required", "Send the file's media type as Content-Type");
         }
         String table = request.param("table_name").get();
@@ -87,14 +75,14 @@ final class AttachmentApi implements Route {
         meta.put("size_bytes", Integer.toString(content.length));
         meta.put("size_compressed", Integer.toString(content.length));
         meta.put("hash", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
-        Map<String, String> stored = instance.create("sys_attachment", meta, admin(), false);
+        Map<String, String> stored = instance.create("sys_attachment", meta, Actor.SYSTEM, false);
         instance.storeAttachment(stored.get("sys_id"), content);
         return single(request, stored, 201).header("Location", request.baseUrl() + PREFIX + "/" + stored.get("sys_id"));
     }
 
     private Response list(Request request, Actor actor) {
-        int limit = parse(request.param("sysparm_limit").orElse(null), DEFAULT_LIMIT);
-        int offset = Math.max(0, parse(request.param("sysparm_offset").orElse(null), 0));
+        int limit = request.intParam("sysparm_limit", DEFAULT_LIMIT);
+        int offset = Math.max(0, request.intParam("sysparm_offset", 0));
         ListResult rows = instance.list("sys_attachment", request.param("sysparm_query").orElse(null), Map.of(), actor,
                 offset, limit <= 0 ? DEFAULT_LIMIT : limit);
         ObjectNode body = Json.object();
@@ -120,17 +108,5 @@ final class AttachmentApi implements Route {
         out.put("created_by_name", meta.get("sys_created_by"));
         out.put("updated_by_name", meta.get("sys_updated_by"));
         return out;
-    }
-
-    private static Actor admin() {
-        return new Actor("system", "System", java.util.Set.of("admin"));
-    }
-
-    private static int parse(String s, int fallback) {
-        try {
-            return s == null ? fallback : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,19 +12,13 @@ import java.util.Map;
 
 /** Reads a write request's JSON body into column values, as strings the way ServiceNow stores them. */
 final class BodyValues {
-    static final int MAX_PAYLOAD = 10 * 1024 * 1024;
-
     private BodyValues() {
     }
 
     static Map<String, String> read(Request request) {
-        byte[] body = request.body();
-        if (body.length > MAX_PAYLOAD) {
-            throw SnErrors.badRequest("Rejected large REST payload with content-length = " + body.length
-                    + " bytes. Max allowed: " + MAX_PAYLOAD + " bytes.");
-        }
+        byte[] body = request.body(); // never over the payload limit: the dispatcher refuses larger ones while reading
         Map<String, String> values = new LinkedHashMap<>();
-        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (Text.blank(request.bodyText())) {
             return values;
         }
         JsonNode node;

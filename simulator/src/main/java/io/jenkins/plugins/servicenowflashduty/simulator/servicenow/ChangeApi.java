@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,25 +18,14 @@ import java.util.Set;
  * {@code /api/sn_chg_rest[/v1]/change...}: the Change Management REST API over the {@code change_request}
  * table, with its typed {@code {value, display_value}} records and {@code __meta.ignoredFields}.
  */
-final class ChangeApi implements Route {
+final class ChangeApi extends ServiceNowRoute {
     private static final String PREFIX = "/api/sn_chg_rest";
     private static final Set<String> TYPES = Set.of("normal", "emergency", "standard");
     /** What a standard change template fixes and a caller cannot override. */
     private static final Set<String> TEMPLATE_FIXED = Set.of("description", "backout_plan", "test_plan", "implementation_plan");
 
-    private final ServiceNowInstance instance;
-    private final Authenticator auth;
-    private final RecordRenderer renderer;
-
-    ChangeApi(ServiceNowInstance instance, Authenticator auth, RecordRenderer renderer) {
-        this.instance = instance;
-        this.auth = auth;
-        this.renderer = renderer;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    ChangeApi(Backend backend) {
+        super(Paths.under(PREFIX), backend);
     }
 
     @Override
@@ -44,11 +33,10 @@ final class ChangeApi implements Route {
         if (!instance.changeApiInstalled()) {
             throw SnErrors.noSuchResource();
         }
-        String rest = request.path().substring(PREFIX.length());
-        if (rest.startsWith("/v1/")) {
-            rest = rest.substring(3);
+        List<String> seg = segments(request);
+        if (!seg.isEmpty() && seg.get(0).equals("v1")) {
+            seg.remove(0);
         }
-        List<String> seg = new ArrayList<>(List.of(rest.replaceAll("^/+|/+$", "").split("/")));
         if (seg.isEmpty() || !seg.get(0).equals("change")) {
             throw SnErrors.noSuchResource();
         }
@@ -196,8 +184,8 @@ final class ChangeApi implements Route {
                 equals.put(k, v.get(0));
             }
         });
-        int offset = Math.max(0, parse(request.param("sysparm_offset").orElse("0"), 0));
-        int limit = parse(request.param("sysparm_limit").orElse("500"), 500);
+        int offset = Math.max(0, request.intParam("sysparm_offset", 0));
+        int limit = request.intParam("sysparm_limit", 500);
         ListResult rows = instance.list("change_request", query, equals, actor, offset, limit <= 0 ? 500 : limit);
         ObjectNode body = Json.object();
         ArrayNode result = body.putArray("result");
@@ -219,7 +207,7 @@ final class ChangeApi implements Route {
             query += "^" + request.param("sysparm_query").get();
         }
         ListResult rows = instance.list("std_change_record_producer", query, Map.of(), actor,
-                Math.max(0, parse(request.param("sysparm_offset").orElse("0"), 0)), parse(request.param("sysparm_limit").orElse("500"), 500));
+                Math.max(0, request.intParam("sysparm_offset", 0)), request.intParam("sysparm_limit", 500));
         ObjectNode body = Json.object();
         ArrayNode result = body.putArray("result");
         rows.page().forEach(r -> result.add(renderer.typed(schema, r)));
@@ -271,7 +259,7 @@ final class ChangeApi implements Route {
         if (!state.equals("approved") && !state.equals("rejected")) {
             throw SnErrors.error(400, "Invalid approval state", "state must be approved or rejected");
         }
-        if (state.equals("rejected") && comments.isBlank()) {
+        if (state.equals("rejected") && Text.blank(comments)) {
             throw SnErrors.error(400, "Comments are required", "A rejection needs comments");
         }
         instance.decideApproval(id, state.equals("approved"), comments);
@@ -327,13 +315,5 @@ final class ChangeApi implements Route {
         }
         body.set("result", result);
         return Response.json(200, body);
-    }
-
-    private static int parse(String s, int fallback) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

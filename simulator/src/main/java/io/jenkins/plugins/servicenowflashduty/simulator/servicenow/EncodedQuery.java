@@ -1,7 +1,8 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,9 +25,21 @@ public final class EncodedQuery {
     /** Operators longest first, so that {@code NOT LIKE} is not read as {@code NOT} and {@code <=} not as {@code <}. */
     private static final List<String> OPERATORS = List.of("ISNOTEMPTY", "ISEMPTY", "EMPTYSTRING", "ANYTHING",
             "NOT LIKE", "NOT IN", "STARTSWITH", "ENDSWITH", "BETWEEN", "NSAMEAS", "SAMEAS", "LIKE", "IN",
+            "RELATIVEGT", "RELATIVEGE", "RELATIVELT", "RELATIVELE", "RELATIVEEE", "NOTON", "ON",
             "!=", "<=", ">=", "=", "<", ">");
     private static final Pattern FIELD = Pattern.compile("^([a-z0-9_]+(?:\\.[a-z0-9_]+)*)");
-    private static final Pattern JS_AGO = Pattern.compile("javascript:gs\\.(daysAgoStart|daysAgoEnd|daysAgo|hoursAgo|minutesAgo)\\((-?\\d+)\\)");
+    private static final Pattern RELATIVE = Pattern.compile("@([a-z]+)@(ago|ahead)@([0-9]{1,6})");
+
+    /**
+     * What {@code javascript:} values and relative operators are computed from: the instant the query runs
+     * and the user it runs as ({@code gs.getUserID()}, {@code gs.getUserName()}).
+     */
+    public record Context(Instant now, String userSysId, String userName, String userDisplayName) {
+        /** A query run by nobody in particular: the user functions give empty values. */
+        public static Context at(Instant now) {
+            return new Context(now, "", "", "");
+        }
+    }
 
     /** Reads a column of a record, following dot-walks across references. */
     public interface FieldReader {
@@ -48,13 +61,13 @@ public final class EncodedQuery {
      * Parses a query against a table.
      *
      * @param knownField tells whether a (dotted) column exists, so invalid parts can be dropped
-     * @param now the instant {@code javascript:gs.daysAgo(n)} style values are computed from
+     * @param context the instant and user {@code javascript:gs.*()} values and relative operators are computed from
      */
-    public static EncodedQuery parse(String query, Predicate<String> knownField, Instant now) {
+    public static EncodedQuery parse(String query, Predicate<String> knownField, Context context) {
         List<List<List<Condition>>> groups = new ArrayList<>();
         List<Order> orders = new ArrayList<>();
         boolean invalid = false;
-        if (query == null || query.isBlank()) {
+        if (Text.blank(query)) {
             return new EncodedQuery(groups, orders, false);
         }
         for (String group : query.split("\\^NQ", -1)) {
@@ -72,7 +85,7 @@ public final class EncodedQuery {
                     continue;
                 }
                 boolean or = part.startsWith("OR") && !terms.isEmpty();
-                Condition c = Condition.parse(or ? part.substring(2) : part, knownField, now);
+                Condition c = Condition.parse(or ? part.substring(2) : part, knownField, context);
                 if (c == null) {
                     invalid = true;
                     continue;
@@ -163,8 +176,13 @@ public final class EncodedQuery {
     private record Order(String field, boolean descending) {
     }
 
-    private record Condition(String field, String op, String value) {
-        static Condition parse(String part, Predicate<String> knownField, Instant now) {
+    /**
+     * One term. {@code value} is resolved ({@code javascript:} computed); {@code low} and {@code high} bound the
+     * range operators ({@code BETWEEN}, {@code ON}, {@code NOTON}, {@code RELATIVEEE}) or hold the one bound of
+     * the other relative operators.
+     */
+    private record Condition(String field, String op, String value, String low, String high) {
+        static Condition parse(String part, Predicate<String> knownField, Context context) {
             Matcher m = FIELD.matcher(part);
             if (!m.find()) {
                 return null;
@@ -176,33 +194,60 @@ public final class EncodedQuery {
                     if (!knownField.test(field)) {
                         return null;
                     }
-                    String value = resolve(rest.substring(op.length()), now);
-                    if (value == null) {
-                        return null;
-                    }
-                    return new Condition(field, op, value);
+                    return build(field, op, rest.substring(op.length()), context);
                 }
             }
             return null;
         }
 
-        private static String resolve(String value, Instant now) {
+        private static Condition build(String field, String op, String raw, Context context) {
+            switch (op) {
+                case "BETWEEN" -> {
+                    int at = raw.indexOf('@');
+                    String low = at < 0 ? null : resolve(raw.substring(0, at), context);
+                    String high = at < 0 ? null : resolve(raw.substring(at + 1), context);
+                    return low == null || high == null ? null : new Condition(field, op, raw, low, high);
+                }
+                case "ON", "NOTON" -> {
+                    // ONToday@javascript:gs.beginningOfToday()@javascript:gs.endOfToday(): a label, then the range
+                    String[] parts = raw.split("@", -1);
+                    String low = parts.length == 3 ? resolve(parts[1], context) : null;
+                    String high = parts.length == 3 ? resolve(parts[2], context) : null;
+                    return low == null || high == null ? null : new Condition(field, op, raw, low, high);
+                }
+                case "RELATIVEGT", "RELATIVEGE", "RELATIVELT", "RELATIVELE", "RELATIVEEE" -> {
+                    return relative(field, op, raw, context);
+                }
+                default -> {
+                    String value = resolve(raw, context);
+                    return value == null ? null : new Condition(field, op, value, null, null);
+                }
+            }
+        }
+
+        /** {@code RELATIVEGT@hour@ago@3}: compared with the instant 3 hours ago ({@code EE}: within that hour). */
+        private static Condition relative(String field, String op, String raw, Context context) {
+            Matcher m = RELATIVE.matcher(raw);
+            if (!m.matches() || !ScriptValues.isUnit(m.group(1))) {
+                return null;
+            }
+            String unit = m.group(1);
+            long n = Long.parseLong(m.group(3));
+            LocalDateTime then = ScriptValues.shift(LocalDateTime.ofInstant(context.now(), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS),
+                    unit, m.group(2).equals("ago") ? -n : n);
+            if (op.equals("RELATIVEEE")) {
+                return new Condition(field, op, raw, ScriptValues.format(ScriptValues.start(then, unit)),
+                        ScriptValues.format(ScriptValues.end(then, unit)));
+            }
+            String bound = ScriptValues.format(then);
+            return new Condition(field, op, raw, bound, bound);
+        }
+
+        private static String resolve(String value, Context context) {
             if (!value.startsWith("javascript:")) {
                 return value;
             }
-            Matcher m = JS_AGO.matcher(value);
-            if (!m.matches()) {
-                return null;
-            }
-            long n = Long.parseLong(m.group(2));
-            Instant t = switch (m.group(1)) {
-                case "daysAgoStart" -> LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(n).atStartOfDay().toInstant(ZoneOffset.UTC);
-                case "daysAgoEnd" -> LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(n).atTime(23, 59, 59).toInstant(ZoneOffset.UTC);
-                case "daysAgo" -> now.minus(n, ChronoUnit.DAYS);
-                case "hoursAgo" -> now.minus(n, ChronoUnit.HOURS);
-                default -> now.minus(n, ChronoUnit.MINUTES);
-            };
-            return Dates.format(t);
+            return ScriptValues.evaluate(value.substring("javascript:".length()), context);
         }
 
         boolean test(Map<String, String> record, FieldReader reader) {
@@ -227,17 +272,18 @@ public final class EncodedQuery {
                 case "<=" -> !v.isEmpty() && compareValues(v, value) <= 0;
                 case ">" -> !v.isEmpty() && compareValues(v, value) > 0;
                 case ">=" -> !v.isEmpty() && compareValues(v, value) >= 0;
-                case "BETWEEN" -> between(v);
+                case "BETWEEN", "ON", "RELATIVEEE" -> within(v);
+                case "NOTON" -> !v.isEmpty() && !within(v);
+                case "RELATIVEGT" -> !v.isEmpty() && compareValues(v, low) > 0;
+                case "RELATIVEGE" -> !v.isEmpty() && compareValues(v, low) >= 0;
+                case "RELATIVELT" -> !v.isEmpty() && compareValues(v, low) < 0;
+                case "RELATIVELE" -> !v.isEmpty() && compareValues(v, low) <= 0;
                 default -> false;
             };
         }
 
-        private boolean between(String v) {
-            int at = value.indexOf('@');
-            if (at < 0 || v.isEmpty()) {
-                return false;
-            }
-            return compareValues(v, value.substring(0, at)) >= 0 && compareValues(v, value.substring(at + 1)) <= 0;
+        private boolean within(String v) {
+            return !v.isEmpty() && compareValues(v, low) >= 0 && compareValues(v, high) <= 0;
         }
     }
 }

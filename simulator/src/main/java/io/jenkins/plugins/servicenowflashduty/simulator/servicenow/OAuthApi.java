@@ -5,24 +5,14 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.HttpError;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** {@code POST /oauth_token.do}: password, client-credentials and refresh-token grants, form-encoded. */
-final class OAuthApi implements Route {
-    private final ServiceNowInstance instance;
-    private final OAuthTokens tokens;
-
-    OAuthApi(ServiceNowInstance instance, OAuthTokens tokens) {
-        this.instance = instance;
-        this.tokens = tokens;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return path.equals("/oauth_token.do");
+final class OAuthApi extends ServiceNowRoute {
+    OAuthApi(Backend backend) {
+        super(Paths.exactly("/oauth_token.do"), backend);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
-import java.security.SecureRandom;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Ids;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 /** OAuth clients, issued access and refresh tokens, and API keys of the simulated instance. */
 public final class OAuthTokens {
     private final SimClock clock;
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, Issued> refreshTokens = new ConcurrentHashMap<>();
@@ -79,13 +77,13 @@ public final class OAuthTokens {
                 return i;
             }
         }
-        Issued issued = new Issued(newToken(), userName, clientId, now.plus(accessTokenLifetime));
+        Issued issued = new Issued(Ids.token(), userName, clientId, now.plus(accessTokenLifetime));
         accessTokens.put(issued.token(), issued);
         return issued;
     }
 
     Issued issueRefresh(String userName, String clientId) {
-        Issued issued = new Issued(newToken(), userName, clientId, clock.instant().plus(Duration.ofDays(100)));
+        Issued issued = new Issued(Ids.token(), userName, clientId, clock.instant().plus(Duration.ofDays(100)));
         refreshTokens.put(issued.token(), issued);
         return issued;
     }
@@ -112,11 +110,5 @@ public final class OAuthTokens {
 
     long secondsLeft(Issued issued) {
         return Math.max(0, Duration.between(clock.instant(), issued.expiresAt()).toSeconds());
-    }
-
-    private String newToken() {
-        byte[] b = new byte[48];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

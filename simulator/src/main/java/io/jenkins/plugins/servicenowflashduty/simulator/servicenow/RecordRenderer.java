@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class RecordRenderer {
     /** The columns to show: the valid names of {@code sysparm_fields} in order, or every column. */
     List<String> columns(TableSchema schema, String sysparmFields) {
         List<String> out = new ArrayList<>();
-        if (sysparmFields == null || sysparmFields.isBlank()) {
+        if (Text.blank(sysparmFields)) {
             schema.fields().forEach(f -> out.add(f.name()));
             return out;
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,10 +206,10 @@ final class RecordRules {
 
     private static void requireFields(Map<String, String> record, String field1, String label1, String field2, String label2) {
         List<String> missing = new ArrayList<>();
-        if (record.getOrDefault(field1, "").isBlank()) {
+        if (Text.blank(record.get(field1))) {
             missing.add(label1);
         }
-        if (record.getOrDefault(field2, "").isBlank()) {
+        if (Text.blank(record.get(field2))) {
             missing.add(label2);
         }
         if (!missing.isEmpty()) {

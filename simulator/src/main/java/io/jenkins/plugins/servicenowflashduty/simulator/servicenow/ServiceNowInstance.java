@@ -1,15 +1,13 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
-import java.security.SecureRandom;
+import io.jenkins.plugins.servicenowflashduty.simulator.http.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,11 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class ServiceNowInstance {
     static final Pattern SYS_ID = Pattern.compile("[0-9a-f]{32}");
-    private static final String SYSTEM = "system";
 
     private final Object lock = new Object();
     private final SimClock clock;
-    private final SecureRandom random = new SecureRandom();
     private final Map<String, TableSchema> schemas = Schemas.all();
     private final Map<String, LinkedHashMap<String, Map<String, String>>> tables = new HashMap<>();
     private final Map<String, Long> counters = new HashMap<>();
@@ -131,7 +127,7 @@ public final class ServiceNowInstance {
 
     /** Inserts as the system, applying the same rules as the API. Returns a copy of the stored record. */
     public Map<String, String> insert(String table, Map<String, String> values) {
-        return create(table, values, systemActor(), false);
+        return create(table, values, Actor.SYSTEM, false);
     }
 
     /**
@@ -164,7 +160,7 @@ public final class ServiceNowInstance {
     /** Rows of a table matching an encoded query, without ACLs or approval polling. */
     public List<Map<String, String>> query(String table, String encodedQuery) {
         synchronized (lock) {
-            return select(table, encodedQuery, systemActor(), false).stream().<Map<String, String>>map(LinkedHashMap::new).toList();
+            return select(table, encodedQuery, Actor.SYSTEM, false).stream().<Map<String, String>>map(LinkedHashMap::new).toList();
         }
     }
 
@@ -186,7 +182,7 @@ public final class ServiceNowInstance {
         synchronized (lock) {
             Map<String, String> change = table("change_request").get(changeSysId);
             if (change == null) {
-                throw new IllegalArgumentException("No change " + changeSysId);
+                throw new IllegalArgumentException("No change request has the sys_id " + changeSysId + ".");
             }
             decide(change, approve ? "approved" : "rejected", comments);
         }
@@ -214,12 +210,12 @@ public final class ServiceNowInstance {
             String sysId = values.getOrDefault("sys_id", "");
             if (!sysId.isEmpty()) {
                 if (!SYS_ID.matcher(sysId).matches()) {
-                    sysId = newSysId();
+                    sysId = Ids.hex32();
                 } else if (rows.containsKey(sysId)) {
                     throw SnErrors.error(403, "Operation Failed", "Error during insert of " + table + " (" + sysId + ")");
                 }
             } else {
-                sysId = newSysId();
+                sysId = Ids.hex32();
             }
             Map<String, String> record = new LinkedHashMap<>();
             for (Field f : schema.fields()) {
@@ -433,10 +429,6 @@ public final class ServiceNowInstance {
 
     // ---------------------------------------------------------------- internals
 
-    private Actor systemActor() {
-        return new Actor(SYSTEM, "System", Set.of("admin"));
-    }
-
     private LinkedHashMap<String, Map<String, String>> table(String table) {
         LinkedHashMap<String, Map<String, String>> t = tables.get(table);
         if (t == null) {
@@ -455,7 +447,8 @@ public final class ServiceNowInstance {
 
     private List<Map<String, String>> select(String table, String encodedQuery, Actor actor, boolean honourInvalidSwitch) {
         TableSchema schema = schema(table);
-        EncodedQuery q = EncodedQuery.parse(encodedQuery, f -> knownField(schema, f), clock.instant());
+        EncodedQuery.Context context = new EncodedQuery.Context(clock.instant(), userSysId(actor.userName()), actor.userName(), actor.displayName());
+        EncodedQuery q = EncodedQuery.parse(encodedQuery, f -> knownField(schema, f), context);
         if (honourInvalidSwitch && invalidQueryReturnsNoRows && q.hadInvalidParts()) {
             return List.of();
         }
@@ -564,7 +557,7 @@ public final class ServiceNowInstance {
     void appendJournal(String table, String sysId, String element, String text, String userName) {
         Map<String, String> entry = new LinkedHashMap<>();
         String now = now();
-        entry.put("sys_id", newSysId());
+        entry.put("sys_id", Ids.hex32());
         entry.put("element", element);
         entry.put("element_id", sysId);
         entry.put("name", table);
@@ -601,22 +594,16 @@ public final class ServiceNowInstance {
         change.put("approval", decision);
         change.put("state", decision.equals("approved") ? "-2" : "-5");
         change.put("sys_updated_on", now());
-        change.put("sys_updated_by", SYSTEM);
+        change.put("sys_updated_by", Actor.SYSTEM.userName());
         change.put("sys_mod_count", Long.toString(Long.parseLong(change.get("sys_mod_count")) + 1));
         String note = decision.equals("approved") ? "Change approved by the simulated change advisory board."
                 : "Change rejected by the simulated change advisory board." + (comments == null ? "" : " " + comments);
-        appendJournal("change_request", change.get("sys_id"), "work_notes", note, SYSTEM);
+        appendJournal("change_request", change.get("sys_id"), "work_notes", note, Actor.SYSTEM.userName());
     }
 
     /** Called by the rules when a change starts waiting for approval. */
     void approvalRequested(String sysId) {
         approvals.put(sysId, new ApprovalWait(clock.instant()));
-    }
-
-    String newSysId() {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 
     String userSysId(String userName) {
@@ -640,27 +627,84 @@ public final class ServiceNowInstance {
         }
     }
 
-    /** Replaces the tables with a previously exported state (rows of unknown tables are skipped). */
-    @SuppressWarnings("unchecked")
+    /**
+     * Replaces the tables with a previously exported state (rows of unknown tables are skipped). The state is
+     * checked whole first: when any part is not what {@link #exportState()} writes, nothing changes.
+     *
+     * @throws IllegalArgumentException naming the first part that is wrong, e.g. {@code tables.incident[3] has no sys_id}
+     */
     public void importState(Map<String, Object> state) {
+        Map<String, List<Map<String, String>>> rows = new LinkedHashMap<>();
+        objectAt(state, "tables").forEach((name, value) -> {
+            if (!(value instanceof List<?> list)) {
+                throw new IllegalArgumentException("tables." + name + " is not a list of records");
+            }
+            List<Map<String, String>> records = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                records.add(record(list.get(i), "tables." + name + "[" + i + "]"));
+            }
+            rows.put(String.valueOf(name), records);
+        });
+        Map<String, Long> numbers = new LinkedHashMap<>();
+        objectAt(state, "counters").forEach((name, value) -> {
+            if (!(value instanceof Number n)) {
+                throw new IllegalArgumentException("counters." + name + " is not a number");
+            }
+            numbers.put(String.valueOf(name), n.longValue());
+        });
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        objectAt(state, "attachments").forEach((id, value) -> {
+            try {
+                files.put(String.valueOf(id), Base64.getDecoder().decode((String) value));
+            } catch (ClassCastException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("attachments." + id + " is not base64 text");
+            }
+        });
         synchronized (lock) {
-            Map<String, Collection<Map<String, String>>> t = (Map<String, Collection<Map<String, String>>>) state.getOrDefault("tables", Map.of());
-            t.forEach((name, rows) -> {
+            rows.forEach((name, records) -> {
                 if (tables.containsKey(name)) {
                     LinkedHashMap<String, Map<String, String>> target = tables.get(name);
                     target.clear();
-                    rows.forEach(r -> target.put(r.get("sys_id"), new LinkedHashMap<>(r)));
+                    records.forEach(r -> target.put(r.get("sys_id"), r));
                 }
             });
-            ((Map<String, Number>) state.getOrDefault("counters", Map.of())).forEach((k, v) -> counters.put(k, v.longValue()));
-            ((Map<String, String>) state.getOrDefault("attachments", Map.of()))
-                    .forEach((k, v) -> attachmentBytes.put(k, Base64.getDecoder().decode(v)));
+            counters.putAll(numbers);
+            attachmentBytes.putAll(files);
             for (Map<String, String> change : tables.get("change_request").values()) {
                 if ("requested".equals(change.get("approval"))) {
                     approvals.put(change.get("sys_id"), new ApprovalWait(clock.instant()));
                 }
             }
         }
+    }
+
+    private static Map<?, ?> objectAt(Map<String, Object> state, String key) {
+        Object value = state.get(key);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(key + " is not an object");
+        }
+        return map;
+    }
+
+    /** A stored record: column names to text values, with a sys_id. */
+    private static Map<String, String> record(Object value, String where) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(where + " is not a record");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (!(v instanceof String text)) {
+                throw new IllegalArgumentException(where + "." + k + " is not text");
+            }
+            out.put(String.valueOf(k), text);
+        });
+        if (!SYS_ID.matcher(out.getOrDefault("sys_id", "")).matches()) {
+            throw new IllegalArgumentException(where + " has no valid sys_id");
+        }
+        return out;
     }
 
     /** Names of all tables, for the sandbox banner. */

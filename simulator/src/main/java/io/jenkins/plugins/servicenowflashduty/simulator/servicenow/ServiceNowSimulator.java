@@ -25,10 +25,9 @@ public final class ServiceNowSimulator {
     public ServiceNowSimulator(SimClock clock) {
         this.instance = new ServiceNowInstance(clock);
         this.tokens = new OAuthTokens(clock);
-        Authenticator auth = new Authenticator(instance, tokens);
-        RecordRenderer renderer = new RecordRenderer(instance);
-        this.routes = List.of(new OAuthApi(instance, tokens), new TableApi(instance, auth, renderer),
-                new ChangeApi(instance, auth, renderer), new AttachmentApi(instance, auth, renderer));
+        ServiceNowRoute.Backend backend = new ServiceNowRoute.Backend(instance, tokens, new Authenticator(instance, tokens),
+                new RecordRenderer(instance));
+        this.routes = List.of(new OAuthApi(backend), new TableApi(backend), new ChangeApi(backend), new AttachmentApi(backend));
         seed();
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
-import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,23 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** {@code /api/now[/v1|/v2]/table/{table}[/{sys_id}]}: the Table API. */
-final class TableApi implements Route {
+final class TableApi extends ServiceNowRoute {
     private static final Pattern PATH = Pattern.compile("^/api/now(?:/(v1|v2))?/table/([^/]*)(?:/([^/]*))?(/.*)?$");
     private static final int DEFAULT_LIMIT = 10000;
 
-    private final ServiceNowInstance instance;
-    private final Authenticator auth;
-    private final RecordRenderer renderer;
-
-    TableApi(ServiceNowInstance instance, Authenticator auth, RecordRenderer renderer) {
-        this.instance = instance;
-        this.auth = auth;
-        this.renderer = renderer;
-    }
-
-    @Override
-    public boolean matches(String path) {
-        return PATH.matcher(path).matches();
+    TableApi(Backend backend) {
+        super(Paths.matching(PATH), backend);
     }
 
     @Override
@@ -98,8 +86,8 @@ final class TableApi implements Route {
 
     private Response list(Request request, String table, boolean v1, Actor actor) {
         TableSchema schema = instance.schema(table);
-        int limit = intParam(request, "sysparm_limit", DEFAULT_LIMIT);
-        int offset = Math.max(0, intParam(request, "sysparm_offset", 0));
+        int limit = request.intParam("sysparm_limit", DEFAULT_LIMIT);
+        int offset = Math.max(0, request.intParam("sysparm_offset", 0));
         limit = limit <= 0 ? DEFAULT_LIMIT : limit;
         Map<String, String> equals = new LinkedHashMap<>();
         String query = request.param("sysparm_query").orElse(null);
@@ -128,14 +116,6 @@ final class TableApi implements Route {
             response.header("Link", links(request, offset, limit, rows.total()));
         }
         return response;
-    }
-
-    private static int intParam(Request request, String name, int fallback) {
-        try {
-            return request.param(name).map(Integer::parseInt).orElse(fallback);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 
     /** {@code Link} with first, prev, next and last, each repeating the caller's other parameters. */
