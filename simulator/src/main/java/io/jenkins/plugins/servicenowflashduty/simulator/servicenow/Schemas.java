@@ -39,6 +39,9 @@ final class Schemas {
                 .text("user_name", 40).text("name", 151).text("first_name", 50).text("last_name", 50).text("email", 100)
                 .add("active", FieldType.BOOLEAN, "true").add("web_service_access_only", FieldType.BOOLEAN, "false")
                 .add("internal_integration_user", FieldType.BOOLEAN, "false").reference("department", "cmn_department"));
+        t.put("sys_user_role", new TableSchema("sys_user_role", "name", null, 0).text("name", 100).text("description", 1000));
+        t.put("sys_user_has_role", new TableSchema("sys_user_has_role", "role", null, 0)
+                .reference("user", "sys_user").reference("role", "sys_user_role").add("state", FieldType.STRING, "active"));
         t.put("sys_user_group", new TableSchema("sys_user_group", "name", null, 0)
                 .text("name", 80).text("description", 1000).text("email", 100)
                 .add("active", FieldType.BOOLEAN, "true").reference("manager", "sys_user"));

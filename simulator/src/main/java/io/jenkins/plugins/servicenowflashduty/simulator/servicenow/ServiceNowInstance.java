@@ -69,7 +69,13 @@ public final class ServiceNowInstance {
         values.put("user_name", userName);
         values.put("name", fullName);
         values.put("web_service_access_only", "false");
-        return insert("sys_user", values).get("sys_id");
+        String userId = insert("sys_user", values).get("sys_id");
+        for (String role : roles) {
+            String roleId = findBy("sys_user_role", "name", role).map(r -> r.get("sys_id"))
+                    .orElseGet(() -> insert("sys_user_role", Map.of("name", role)).get("sys_id"));
+            insert("sys_user_has_role", Map.of("user", userId, "role", roleId));
+        }
+        return userId;
     }
 
     Optional<Account> account(String userName) {

@@ -1,0 +1,34 @@
+package io.jenkins.plugins.servicenowflashduty.client.servicenow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import org.junit.jupiter.api.Test;
+
+/** The configuration page's test button against the sandbox's users. */
+class ConnectionCheckTest {
+
+    @Test
+    void saysWhoSignedInAndWhichRolesAreMissing() {
+        try (Simulator sim = Simulator.start()) {
+            String jenkins = ConnectionCheck.run(SimulatedInstance.client(sim));
+            assertTrue(jenkins.startsWith("Connected to 127.0.0.1 as jenkins ("), jenkins);
+            assertEquals("It has the roles incidents and changes need.", tail(jenkins));
+            assertEquals("It has the admin role, which covers incidents and changes.",
+                    tail(ConnectionCheck.run(SimulatedInstance.client(sim, "admin", "admin"))));
+            sim.serviceNow().addUser("reporter", "reporter", "Read Only Reporter", "itil_reader");
+            assertEquals("It lacks the role itil (for incidents) and itil or change_manager (for changes).",
+                    tail(ConnectionCheck.run(SimulatedInstance.client(sim, "reporter", "reporter"))));
+            ApiException wrong = assertThrows(ApiException.class, () -> ConnectionCheck.run(SimulatedInstance.client(sim, "jenkins", "nope")));
+            assertEquals(Problem.BAD_CREDENTIALS, wrong.problem());
+        }
+    }
+
+    private static String tail(String sentences) {
+        return sentences.substring(sentences.indexOf(". ") + 2);
+    }
+}
