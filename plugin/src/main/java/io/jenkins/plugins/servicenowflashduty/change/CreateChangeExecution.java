@@ -1,0 +1,294 @@
+package io.jenkins.plugins.servicenowflashduty.change;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalOutcome;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
+import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
+import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
+import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.Serial;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * The life of one {@code serviceNowCreateChange}: open, ask for approval and wait (without a thread), then
+ * either return the change or, with a block, move it to Implement, run the deployment and close the change
+ * with its real result. Every network call runs on the plugin's small pool; only small serialisable state
+ * is kept, so each stage resumes after a controller restart.
+ */
+final class CreateChangeExecution extends StepExecution {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** Where the step is; what a restart resumes. */
+    enum Stage { OPENING, WAITING, IMPLEMENTING, BODY, CLOSING, DONE }
+
+    private final String instance;
+    private final transient ChangeRequest request; // only needed until the change exists
+    private final String correlationId;
+    private final boolean waitForApproval;
+    private final long timeoutMillis;
+    private final long intervalMillis;
+    private final boolean verbose;
+    private volatile Stage stage = Stage.OPENING;
+    private volatile ChangeRef change;
+    private volatile ApprovalWait wait;
+    /** Why the body ended, for a close that a restart interrupted: null for success. */
+    private volatile String bodyFailure;
+    private volatile boolean bodyAborted;
+    private transient volatile ApprovalWatcher.Watch watch;
+
+    CreateChangeExecution(StepContext context, String instance, ChangeRequest request, String correlationId, boolean waitForApproval,
+                          long timeoutMillis, long intervalMillis, boolean verbose) {
+        super(context);
+        this.instance = instance;
+        this.request = request;
+        this.correlationId = correlationId;
+        this.waitForApproval = waitForApproval;
+        this.timeoutMillis = timeoutMillis;
+        this.intervalMillis = intervalMillis;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public boolean start() {
+        background(this::open);
+        return false;
+    }
+
+    private boolean block() {
+        return getContext().hasBody();
+    }
+
+    private Changes changes() throws Exception {
+        return new Changes(ServiceNowStepBase.client(ServiceNowStepBase.configured(instance), getContext(), verbose));
+    }
+
+    private StepLog log() throws Exception {
+        return new StepLog(getContext().get(TaskListener.class));
+    }
+
+    private BuildContext build() throws Exception {
+        return BuildFacts.of(getContext().get(Run.class), getContext().get(EnvVars.class));
+    }
+
+    // ---------------------------------------------------------------- stages
+
+    private void open() throws Exception {
+        Changes changes = changes();
+        ChangeRef c = changes.open(build(), request, correlationId);
+        change = c;
+        log().action("ServiceNow", "created change " + c.number() + " " + c.url());
+        if (!c.ignoredFields().isEmpty()) {
+            log().action("ServiceNow", Messages.CreateChangeStep_ignoredFields(String.join(", ", c.ignoredFields())));
+        }
+        submitted(changes);
+    }
+
+    /** After opening: ask for approval where it will be awaited or the change will be implemented. */
+    private void submitted(Changes changes) throws Exception {
+        if (!waitForApproval && !block()) {
+            finish(ChangeResults.of(change));
+            return;
+        }
+        change = changes.requestApproval(change);
+        if (waitForApproval && !change.state().approved()) {
+            wait = new ApprovalWait(change.sysId(), change.number(), System.currentTimeMillis() + timeoutMillis);
+            stage = Stage.WAITING;
+            getContext().saveState();
+            log().action("ServiceNow", "waiting for approval of change " + change.number() + " " + change.url());
+            listen();
+        } else {
+            approved(changes);
+        }
+    }
+
+    private void listen() throws Exception {
+        watch = ApprovalWaiting.register(getContext(), instance, wait, intervalMillis);
+        watch.outcome().whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                getContext().onFailure(StepFailures.asAbort(failure));
+            } else if (outcome.result() != ApprovalOutcome.Result.STOPPED) {
+                background(() -> {
+                    log().action("ServiceNow", outcome.message());
+                    if (!outcome.approved()) {
+                        throw new AbortException(outcome.message());
+                    }
+                    approved(changes());
+                });
+            }
+        });
+    }
+
+    private void approved(Changes changes) throws Exception {
+        if (!block()) {
+            finish(ChangeResults.of(changes.refresh(change)));
+            return;
+        }
+        stage = Stage.IMPLEMENTING;
+        change = changes.startImplementation(change);
+        log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
+        stage = Stage.BODY;
+        getContext().saveState();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVICENOW_CHANGE_NUMBER", change.number());
+        env.put("SERVICENOW_CHANGE_SYS_ID", change.sysId());
+        env.put("SERVICENOW_CHANGE_URL", change.url());
+        getContext().newBodyInvoker()
+                .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class), EnvironmentExpander.constant(env)))
+                .withCallback(new AfterBody(this))
+                .start();
+    }
+
+    /** The body ended: close the change with its result (cancel it when the build was aborted). */
+    void bodyEnded(Object result, Throwable failure) {
+        synchronized (this) {
+            if (stage != Stage.BODY) {
+                return;
+            }
+            stage = Stage.CLOSING;
+            bodyAborted = failure instanceof FlowInterruptedException;
+            bodyFailure = failure == null ? null : describe(failure);
+        }
+        background(() -> close(result, failure));
+    }
+
+    private void close(Object result, Throwable failure) throws Exception {
+        Changes changes = changes();
+        String link = build().buildUrl();
+        String build = build().displayName();
+        ChangeRef closed;
+        try {
+            if (bodyAborted) {
+                closed = changes.cancel(change, Messages.CreateChangeStep_abortedNote(build, link));
+            } else if (bodyFailure != null) {
+                closed = changes.close(change, CloseCode.UNSUCCESSFUL, Messages.CreateChangeStep_failedNote(build, bodyFailure, link));
+            } else {
+                closed = changes.close(change, CloseCode.SUCCESSFUL, Messages.CreateChangeStep_succeededNote(build, link));
+            }
+            log().action("ServiceNow", "change " + closed.number() + " is " + closed.state().label()
+                    + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
+        } catch (io.jenkins.plugins.servicenowflashduty.client.http.ApiException e) {
+            if (failure == null && bodyFailure == null) {
+                throw e; // the deployment worked, but the change could not be closed: that is this step's failure
+            }
+            log().action("ServiceNow", Messages.CreateChangeStep_closeFailed(change.number(), e.getMessage()));
+        }
+        stage = Stage.DONE;
+        if (failure != null) {
+            getContext().onFailure(failure);
+        } else if (bodyFailure != null) {
+            getContext().onFailure(new AbortException(bodyFailure)); // resumed after a restart: the original failure is gone
+        } else {
+            getContext().onSuccess(result);
+        }
+    }
+
+    private void finish(Object result) {
+        stage = Stage.DONE;
+        getContext().onSuccess(result);
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof FlowInterruptedException) {
+            return "aborted";
+        }
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.strip();
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Stopping while waiting leaves the change alone; while the body runs, the body's end closes it. */
+    @Override
+    public void stop(Throwable cause) {
+        ApprovalWatcher.Watch w = watch;
+        if (w != null) {
+            w.stop();
+        }
+        if (stage != Stage.BODY && stage != Stage.CLOSING) {
+            stage = Stage.DONE;
+            getContext().onFailure(cause);
+        }
+    }
+
+    @Override
+    public void onResume() {
+        switch (stage) {
+            case OPENING -> background(() -> {
+                Changes changes = changes();
+                change = changes.findOpened(correlationId).orElseThrow(() -> new AbortException(
+                        Messages.CreateChangeStep_restartedWhileOpening(correlationId)));
+                log().action("ServiceNow", "resuming with change " + change.number() + " " + change.url());
+                submitted(changes);
+            });
+            case WAITING -> background(this::listen);
+            case IMPLEMENTING -> background(() -> approved(changes()));
+            case CLOSING -> background(() -> close(null, null));
+            default -> {
+                // BODY: the body resumes by itself and its callback closes the change; DONE: nothing left
+            }
+        }
+    }
+
+    @Override
+    public String getStatus() {
+        ChangeRef c = change;
+        return stage.name().toLowerCase(java.util.Locale.ROOT) + (c == null ? "" : " " + c.number());
+    }
+
+    /** Runs network work off the Pipeline thread; any failure ends the step with its sentence. */
+    private void background(Work work) {
+        Clients.get().background().submit(() -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                stage = Stage.DONE;
+                getContext().onFailure(StepFailures.asAbort(t));
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /** Hands the body's end back to the execution; kept with the program across a restart. */
+    private static final class AfterBody extends BodyExecutionCallback {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final CreateChangeExecution execution;
+
+        AfterBody(CreateChangeExecution execution) {
+            this.execution = execution;
+        }
+
+        @Override
+        public void onSuccess(StepContext context, Object result) {
+            execution.bodyEnded(result, null);
+        }
+
+        @Override
+        public void onFailure(StepContext context, Throwable t) {
+            execution.bodyEnded(null, t);
+        }
+    }
+}

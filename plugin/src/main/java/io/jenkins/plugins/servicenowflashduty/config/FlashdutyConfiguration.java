@@ -1,0 +1,127 @@
+package io.jenkins.plugins.servicenowflashduty.config;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import hudson.Extension;
+import hudson.Util;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * The Flashduty section of Manage Jenkins » System: the API base URL (on-premise deployments change it) and
+ * the credential holding the standard alert integration's key. {@code unclassified: flashduty:} in JCasC.
+ */
+@Extension
+@Symbol("flashduty")
+public final class FlashdutyConfiguration extends GlobalConfiguration {
+    private String baseUrl;
+    private String integrationKeyCredentialsId;
+    private boolean allowPlainHttp;
+
+    public FlashdutyConfiguration() {
+        load();
+    }
+
+    public static FlashdutyConfiguration get() {
+        return GlobalConfiguration.all().getInstance(FlashdutyConfiguration.class);
+    }
+
+    /** Flashduty's SaaS API unless set. */
+    public String getBaseUrl() {
+        return baseUrl == null ? FlashdutyClient.DEFAULT_API_URL : baseUrl;
+    }
+
+    @DataBoundSetter
+    public void setBaseUrl(String baseUrl) {
+        String url = Util.fixEmptyAndTrim(baseUrl);
+        this.baseUrl = FlashdutyClient.DEFAULT_API_URL.equals(url) ? null : url;
+        save();
+    }
+
+    public String getIntegrationKeyCredentialsId() {
+        return integrationKeyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setIntegrationKeyCredentialsId(String integrationKeyCredentialsId) {
+        this.integrationKeyCredentialsId = Util.fixEmptyAndTrim(integrationKeyCredentialsId);
+        save();
+    }
+
+    public boolean isAllowPlainHttp() {
+        return allowPlainHttp;
+    }
+
+    @DataBoundSetter
+    public void setAllowPlainHttp(boolean allowPlainHttp) {
+        this.allowPlainHttp = allowPlainHttp;
+        save();
+    }
+
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        baseUrl = null;
+        integrationKeyCredentialsId = null;
+        allowPlainHttp = false;
+        req.bindJSON(this, json);
+        save();
+        return true;
+    }
+
+    String connectionKey() {
+        return getBaseUrl() + '\n' + allowPlainHttp + '\n' + integrationKeyCredentialsId;
+    }
+
+    @POST
+    public FormValidation doCheckBaseUrl(@QueryParameter String value, @QueryParameter boolean allowPlainHttp) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        if (Util.fixEmptyAndTrim(value) == null) {
+            return FormValidation.ok();
+        }
+        try {
+            BaseUrl.parse(value, allowPlainHttp);
+            return FormValidation.ok();
+        } catch (ApiException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public ListBoxModel doFillIntegrationKeyCredentialsIdItems(@QueryParameter String integrationKeyCredentialsId) {
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return new StandardListBoxModel().includeCurrentValue(integrationKeyCredentialsId);
+        }
+        return new StandardListBoxModel().includeEmptyValue()
+                .includeMatchingAs(Jenkins.getAuthentication2(), Jenkins.get(), StringCredentials.class, java.util.List.of(),
+                        CredentialsMatchers.always())
+                .includeCurrentValue(integrationKeyCredentialsId);
+    }
+
+    /** Sends an Info event that recovers at once, with the values on the form. */
+    @POST
+    public FormValidation doSendTestAlert(@QueryParameter String baseUrl, @QueryParameter String integrationKeyCredentialsId,
+                                          @QueryParameter boolean allowPlainHttp) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            FlashdutyClient client = Clients.get().flashdutyForConfigurationPage(baseUrl, integrationKeyCredentialsId, allowPlainHttp);
+            String requestId = new FlashdutyAlerts(client).sendTest(Jenkins.get().getRootUrl()).requestId();
+            return FormValidation.ok(Messages.FlashdutyConfiguration_testSent(requestId.isEmpty() ? "-" : requestId));
+        } catch (ApiException | ConfigurationException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+}

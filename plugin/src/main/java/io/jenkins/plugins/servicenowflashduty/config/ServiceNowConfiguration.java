@@ -1,0 +1,149 @@
+package io.jenkins.plugins.servicenowflashduty.config;
+
+import hudson.Extension;
+import hudson.Util;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * The ServiceNow section of Manage Jenkins » System: the instances pipelines may use, by name. Read and
+ * written by Configuration as Code as {@code unclassified: serviceNow:}.
+ */
+@Extension
+@Symbol("serviceNow")
+public final class ServiceNowConfiguration extends GlobalConfiguration {
+    private List<ServiceNowInstance> instances = new ArrayList<>();
+    private String defaultInstance;
+
+    public ServiceNowConfiguration() {
+        load();
+    }
+
+    public static ServiceNowConfiguration get() {
+        return GlobalConfiguration.all().getInstance(ServiceNowConfiguration.class);
+    }
+
+    public List<ServiceNowInstance> getInstances() {
+        return instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    @DataBoundSetter
+    public void setInstances(List<ServiceNowInstance> instances) {
+        this.instances = instances == null ? new ArrayList<>() : new ArrayList<>(instances);
+        save();
+    }
+
+    public String getDefaultInstance() {
+        return defaultInstance;
+    }
+
+    @DataBoundSetter
+    public void setDefaultInstance(String defaultInstance) {
+        this.defaultInstance = Util.fixEmptyAndTrim(defaultInstance);
+        save();
+    }
+
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        List<ServiceNowInstance> before = getInstances();
+        String defaultBefore = defaultInstance;
+        instances = new ArrayList<>(); // a form without the list means no instances
+        defaultInstance = null;
+        req.bindJSON(this, json);
+        String problem = problem(getInstances(), defaultInstance);
+        if (problem != null) {
+            instances = new ArrayList<>(before);
+            defaultInstance = defaultBefore;
+            save(); // the setters saved what the form bound
+            throw new FormException(problem, "instances");
+        }
+        save();
+        return true;
+    }
+
+    /** What is wrong with a set of instances (blank or repeated names, no URL), or null. */
+    static String problem(List<ServiceNowInstance> list, String defaultName) {
+        Set<String> names = new HashSet<>();
+        for (ServiceNowInstance i : list) {
+            if (i.getName() == null) {
+                return Messages.ServiceNowConfiguration_blankName();
+            }
+            if (!names.add(i.getName())) {
+                return Messages.ServiceNowConfiguration_duplicateName(i.getName());
+            }
+            if (i.getUrl() == null) {
+                return Messages.ServiceNowConfiguration_noUrl(i.getName());
+            }
+        }
+        if (defaultName != null && !names.contains(defaultName)) {
+            return Messages.ServiceNowConfiguration_unknownDefault(defaultName);
+        }
+        return null;
+    }
+
+    /**
+     * The instance a step names, or the default one: the named default, else the only instance.
+     *
+     * @param name as the pipeline gave it; blank for the default
+     */
+    public ServiceNowInstance instance(String name) throws ConfigurationException {
+        List<ServiceNowInstance> list = getInstances();
+        if (list.isEmpty()) {
+            throw new ConfigurationException(Messages.ServiceNowConfiguration_noInstances());
+        }
+        String wanted = Util.fixEmptyAndTrim(name);
+        if (wanted == null) {
+            wanted = defaultInstance;
+        }
+        if (wanted == null) {
+            if (list.size() == 1) {
+                return list.get(0);
+            }
+            throw new ConfigurationException(Messages.ServiceNowConfiguration_whichInstance(names(list)));
+        }
+        for (ServiceNowInstance i : list) {
+            if (wanted.equals(i.getName())) {
+                return i;
+            }
+        }
+        throw new ConfigurationException(Messages.ServiceNowConfiguration_unknownInstance(wanted, names(list)));
+    }
+
+    private static String names(List<ServiceNowInstance> list) {
+        return list.stream().map(ServiceNowInstance::getName).collect(Collectors.joining(", "));
+    }
+
+    @POST
+    public ListBoxModel doFillDefaultInstanceItems() {
+        ListBoxModel items = new ListBoxModel();
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return items;
+        }
+        items.add(Messages.ServiceNowConfiguration_onlyInstance(), "");
+        getInstances().forEach(i -> items.add(i.getName()));
+        return items;
+    }
+
+    @POST
+    public FormValidation doCheckDefaultInstance(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        if (Util.fixEmptyAndTrim(value) == null && getInstances().size() > 1) {
+            return FormValidation.warning(Messages.ServiceNowConfiguration_noDefault());
+        }
+        return FormValidation.ok();
+    }
+}

@@ -1,0 +1,188 @@
+package io.jenkins.plugins.servicenowflashduty.flashduty;
+
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.TouchedTickets;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.IncidentLink;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.PushResult;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
+import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
+import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.Serial;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code flashdutyNotify}: an alert event for the job. Without {@code status} it follows the build (failure
+ * Critical, unstable Warning, success Ok), so {@code post { always { flashdutyNotify() } }} raises and recovers.
+ */
+public final class FlashdutyNotifyStep extends Step {
+    private String status;
+    private String title;
+    private String description;
+    private String alertKey;
+    private Map<String, Object> labels;
+    private boolean verbose;
+
+    @DataBoundConstructor
+    public FlashdutyNotifyStep() {
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    @DataBoundSetter
+    public void setStatus(String status) {
+        this.status = Util.fixEmptyAndTrim(status);
+    }
+
+    public String getTitle() {
+        return title;
+    }
+
+    @DataBoundSetter
+    public void setTitle(String title) {
+        this.title = title;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    @DataBoundSetter
+    public void setDescription(String description) {
+        this.description = description;
+    }
+
+    public String getAlertKey() {
+        return alertKey;
+    }
+
+    @DataBoundSetter
+    public void setAlertKey(String alertKey) {
+        this.alertKey = Util.fixEmptyAndTrim(alertKey);
+    }
+
+    public Map<String, Object> getLabels() {
+        return labels;
+    }
+
+    @DataBoundSetter
+    public void setLabels(Map<String, Object> labels) {
+        this.labels = labels;
+    }
+
+    public boolean isVerbose() {
+        return verbose;
+    }
+
+    @DataBoundSetter
+    public void setVerbose(boolean verbose) {
+        this.verbose = verbose;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final transient FlashdutyNotifyStep step;
+
+        Execution(FlashdutyNotifyStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            return StepFailures.sentences(() -> {
+                Run<?, ?> run = getContext().get(Run.class);
+                StepLog log = new StepLog(getContext().get(TaskListener.class));
+                BuildContext build = BuildFacts.of(run, getContext().get(EnvVars.class));
+                EventStatus status = step.status == null ? statusOf(build.result()) : EventStatus.parse(step.status);
+                FlashdutyClient client = Clients.get().flashduty(FlashdutyConfiguration.get(), run);
+                if (step.verbose) {
+                    client = client.withListener(log.requests("Flashduty"));
+                }
+                TouchedTickets touched = run.getAction(TouchedTickets.class);
+                IncidentLink incident = touched == null || touched.getIncidentNumber() == null ? null
+                        : new IncidentLink(touched.getIncidentNumber(), touched.getIncidentUrl());
+                TriggerOptions options = new TriggerOptions(status, step.title, step.description, step.alertKey, step.labels, incident);
+                FlashdutyAlerts alerts = new FlashdutyAlerts(client);
+                PushResult pushed = status == EventStatus.OK ? alerts.resolve(build, options) : alerts.trigger(build, options);
+                log.action("Flashduty", (status == EventStatus.OK ? "recovered alert " : "sent " + status.wire() + " alert ")
+                        + pushed.alertKey());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("alertKey", pushed.alertKey());
+                result.put("status", status.wire());
+                return result;
+            });
+        }
+    }
+
+    /** What a build's result means as an alert: failure Critical, unstable or aborted Warning, success (or none yet) Ok. */
+    static EventStatus statusOf(String result) {
+        return switch (result) {
+            case "FAILURE" -> EventStatus.CRITICAL;
+            case "UNSTABLE", "ABORTED" -> EventStatus.WARNING;
+            default -> EventStatus.OK;
+        };
+    }
+
+    @Extension
+    @Symbol("flashdutyNotify")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "flashdutyNotify";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.FlashdutyNotifyStep_displayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, EnvVars.class);
+        }
+
+        @org.kohsuke.stapler.verb.POST
+        public ListBoxModel doFillStatusItems(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item) {
+            ListBoxModel items = new ListBoxModel();
+            if (!io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase.mayConfigure(item)) {
+                return items;
+            }
+            items.add(Messages.FlashdutyNotifyStep_followBuild(), "");
+            for (String s : new String[] {"Critical", "Warning", "Info", "Ok"}) {
+                items.add(s);
+            }
+            return items;
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package io.jenkins.plugins.servicenowflashduty.incident;
+
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
+import io.jenkins.plugins.servicenowflashduty.TouchedTickets;
+import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
+import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
+import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
+import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.Serial;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code serviceNowIncident()}: raises an incident for a failed build (a work note on the open one when the
+ * job fails again) or, with {@code action: 'resolve'}, resolves it when the job recovers.
+ */
+public final class IncidentStep extends ServiceNowStepBase {
+    /** Log lines quoted in a new incident's description, and their size in all. */
+    static final int LOG_LINES = 30;
+    static final int LOG_CHARS = 3000;
+
+    private String action = "raise";
+    private String shortDescription;
+    private String description;
+    private String urgency;
+    private String impact;
+    private String category;
+    private String subcategory;
+    private String assignmentGroup;
+    private String caller;
+    private String configurationItem;
+    private String correlationId;
+    private String closeCode;
+    private String closeNotes;
+    private Map<String, Object> fields;
+
+    @DataBoundConstructor
+    public IncidentStep() {
+    }
+
+    public String getAction() {
+        return action;
+    }
+
+    /** {@code raise} (the default) or {@code resolve}. */
+    @DataBoundSetter
+    public void setAction(String action) {
+        this.action = Util.fixEmptyAndTrim(action) == null ? "raise" : action.strip();
+    }
+
+    public String getShortDescription() {
+        return shortDescription;
+    }
+
+    @DataBoundSetter
+    public void setShortDescription(String shortDescription) {
+        this.shortDescription = shortDescription;
+    }
+
+    public String getDescription() {
+        return description;
+    }
+
+    @DataBoundSetter
+    public void setDescription(String description) {
+        this.description = description;
+    }
+
+    public String getUrgency() {
+        return urgency;
+    }
+
+    @DataBoundSetter
+    public void setUrgency(String urgency) {
+        this.urgency = Util.fixEmptyAndTrim(urgency);
+    }
+
+    public String getImpact() {
+        return impact;
+    }
+
+    @DataBoundSetter
+    public void setImpact(String impact) {
+        this.impact = Util.fixEmptyAndTrim(impact);
+    }
+
+    public String getCategory() {
+        return category;
+    }
+
+    @DataBoundSetter
+    public void setCategory(String category) {
+        this.category = Util.fixEmptyAndTrim(category);
+    }
+
+    public String getSubcategory() {
+        return subcategory;
+    }
+
+    @DataBoundSetter
+    public void setSubcategory(String subcategory) {
+        this.subcategory = Util.fixEmptyAndTrim(subcategory);
+    }
+
+    public String getAssignmentGroup() {
+        return assignmentGroup;
+    }
+
+    @DataBoundSetter
+    public void setAssignmentGroup(String assignmentGroup) {
+        this.assignmentGroup = Util.fixEmptyAndTrim(assignmentGroup);
+    }
+
+    public String getCaller() {
+        return caller;
+    }
+
+    @DataBoundSetter
+    public void setCaller(String caller) {
+        this.caller = Util.fixEmptyAndTrim(caller);
+    }
+
+    public String getConfigurationItem() {
+        return configurationItem;
+    }
+
+    @DataBoundSetter
+    public void setConfigurationItem(String configurationItem) {
+        this.configurationItem = Util.fixEmptyAndTrim(configurationItem);
+    }
+
+    public String getCorrelationId() {
+        return correlationId;
+    }
+
+    @DataBoundSetter
+    public void setCorrelationId(String correlationId) {
+        this.correlationId = Util.fixEmptyAndTrim(correlationId);
+    }
+
+    public String getCloseCode() {
+        return closeCode;
+    }
+
+    @DataBoundSetter
+    public void setCloseCode(String closeCode) {
+        this.closeCode = Util.fixEmptyAndTrim(closeCode);
+    }
+
+    public String getCloseNotes() {
+        return closeNotes;
+    }
+
+    @DataBoundSetter
+    public void setCloseNotes(String closeNotes) {
+        this.closeNotes = closeNotes;
+    }
+
+    public Map<String, Object> getFields() {
+        return fields;
+    }
+
+    @DataBoundSetter
+    public void setFields(Map<String, Object> fields) {
+        this.fields = fields;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    /** Runs the raise or resolve off the Pipeline thread. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final transient IncidentStep step;
+
+        Execution(IncidentStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            return StepFailures.sentences(() -> {
+                String action = step.action.toLowerCase(java.util.Locale.ROOT);
+                if (!action.equals("raise") && !action.equals("resolve")) {
+                    throw new hudson.AbortException(Messages.IncidentStep_badAction(step.action));
+                }
+                ServiceNowInstance instance = configured(step.getInstance());
+                Run<?, ?> run = getContext().get(Run.class);
+                EnvVars env = getContext().get(EnvVars.class);
+                BuildContext build = BuildFacts.of(run, env);
+                Incidents incidents = new Incidents(client(instance, getContext(), step.isVerbose()));
+                IncidentOutcome outcome = action.equals("resolve")
+                        ? incidents.resolve(build, step.correlationId, step.closeCode, step.closeNotes)
+                        : incidents.raise(build, request(instance, build, run, env));
+                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", line(outcome));
+                if (outcome.action() != IncidentOutcome.Action.NONE) {
+                    TouchedTickets.incident(run, outcome.number(), outcome.url());
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
+                result.put("number", outcome.number());
+                result.put("sysId", outcome.sysId());
+                result.put("url", outcome.url());
+                return result;
+            });
+        }
+
+        private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {
+            String description = step.description != null ? step.description : defaultDescription(build, run, env);
+            return new IncidentRequest(step.correlationId, step.shortDescription, description, step.urgency, step.impact,
+                    or(step.category, instance.getCategory()), step.subcategory, or(step.assignmentGroup, instance.getAssignmentGroup()),
+                    or(step.caller, instance.getCaller()), or(step.configurationItem, instance.getConfigurationItem()),
+                    io.jenkins.plugins.servicenowflashduty.Fields.strings(step.fields), null);
+        }
+
+        private static String line(IncidentOutcome o) {
+            return switch (o.action()) {
+                case CREATED -> "created incident " + o.number() + " " + o.url();
+                case UPDATED -> "updated incident " + o.number() + " (still open; added a work note) " + o.url();
+                case RESOLVED -> "resolved incident " + o.number() + " " + o.url();
+                default -> o.message();
+            };
+        }
+    }
+
+    /** The build, its link, the stage where known, and the last lines of its log (bounded). */
+    static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env) {
+        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
+        if (!build.detailLines().isEmpty()) {
+            d.append('\n').append(build.detailLines());
+        }
+        String stage = env == null ? null : env.get("STAGE_NAME");
+        if (stage != null && !stage.isBlank()) {
+            d.append("\nStage: ").append(stage);
+        }
+        try {
+            List<String> lines = run.getLog(LOG_LINES);
+            String tail = String.join("\n", lines);
+            if (tail.length() > LOG_CHARS) {
+                tail = "…" + tail.substring(tail.length() - LOG_CHARS);
+            }
+            if (!tail.isBlank()) {
+                d.append("\n\nLast lines of the log:\n").append(tail);
+            }
+        } catch (java.io.IOException e) {
+            // the incident is worth more than its log excerpt
+        }
+        return d.toString();
+    }
+
+    private static String or(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    /** Snippet generator, help files, and the action drop-down. */
+    @Extension
+    @Symbol("serviceNowIncident")
+    public static final class DescriptorImpl extends DescriptorBase {
+        @Override
+        public String getFunctionName() {
+            return "serviceNowIncident";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.IncidentStep_displayName();
+        }
+
+        @org.kohsuke.stapler.verb.POST
+        public ListBoxModel doFillActionItems(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item) {
+            ListBoxModel items = new ListBoxModel();
+            if (!mayConfigure(item)) {
+                return items;
+            }
+            items.add(Messages.IncidentStep_raise(), "raise");
+            items.add(Messages.IncidentStep_resolve(), "resolve");
+            return items;
+        }
+    }
+}

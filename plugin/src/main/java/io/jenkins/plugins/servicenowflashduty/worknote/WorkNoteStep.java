@@ -1,0 +1,129 @@
+package io.jenkins.plugins.servicenowflashduty.worknote;
+
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
+import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
+import io.jenkins.plugins.servicenowflashduty.client.worknote.WorkNotes;
+import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.Serial;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code serviceNowWorkNote}: a work note (or, with {@code customerVisible: true}, an additional comment) on
+ * any ticket, by number or by table and sys_id.
+ */
+public final class WorkNoteStep extends ServiceNowStepBase {
+    private final String text;
+    private String ticket;
+    private String table;
+    private String sysId;
+    private boolean customerVisible;
+
+    @DataBoundConstructor
+    public WorkNoteStep(String text) {
+        this.text = text;
+    }
+
+    public String getText() {
+        return text;
+    }
+
+    public String getTicket() {
+        return ticket;
+    }
+
+    /** A ticket number such as INC0010001 or CHG0030001. */
+    @DataBoundSetter
+    public void setTicket(String ticket) {
+        this.ticket = Util.fixEmptyAndTrim(ticket);
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    @DataBoundSetter
+    public void setTable(String table) {
+        this.table = Util.fixEmptyAndTrim(table);
+    }
+
+    public String getSysId() {
+        return sysId;
+    }
+
+    @DataBoundSetter
+    public void setSysId(String sysId) {
+        this.sysId = Util.fixEmptyAndTrim(sysId);
+    }
+
+    public boolean isCustomerVisible() {
+        return customerVisible;
+    }
+
+    @DataBoundSetter
+    public void setCustomerVisible(boolean customerVisible) {
+        this.customerVisible = customerVisible;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final transient WorkNoteStep step;
+
+        Execution(WorkNoteStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            return StepFailures.sentences(() -> {
+                TicketRef ref = TicketRef.of(step.ticket, step.table, step.sysId);
+                ServiceNowClient client = client(configured(step.getInstance()), getContext(), step.isVerbose());
+                JournalField field = step.customerVisible ? JournalField.COMMENTS : JournalField.WORK_NOTES;
+                SnRecord target = new WorkNotes(client).add(ref, field, step.text);
+                String url = client.recordUrl(ref.table(), target.sysId());
+                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", (field == JournalField.COMMENTS
+                        ? "added a comment to " : "added a work note to ") + target.number() + " " + url);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("number", target.number());
+                result.put("sysId", target.sysId());
+                result.put("url", url);
+                return result;
+            });
+        }
+    }
+
+    @Extension
+    @Symbol("serviceNowWorkNote")
+    public static final class DescriptorImpl extends DescriptorBase {
+        @Override
+        public String getFunctionName() {
+            return "serviceNowWorkNote";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.WorkNoteStep_displayName();
+        }
+    }
+}
