@@ -21,6 +21,8 @@ import java.util.Set;
 
 /**
  * Pushes events to one Flashduty standard alert integration. Thread-safe; one per configured integration.
+ * A push blocks the calling thread for at most the retry deadline (two minutes by default) plus one
+ * request timeout.
  *
  * <p>Pushes are retried on network errors, 429 and 5xx: every event carries an {@code alert_key}, and
  * Flashduty files a repeated event under the same alert (and drops an identical one), so a retry never

@@ -37,6 +37,12 @@ import java.util.stream.StreamSupport;
 /**
  * The ServiceNow Table, Journal and Attachment APIs of one instance. Records travel as raw values
  * ({@code sysparm_display_value=false}, references as plain sys_ids). Thread-safe; one per configured instance.
+ *
+ * <p>Every method that talks to the instance blocks the calling thread: one call for at most the retry
+ * policy's deadline (two minutes by default) plus one request timeout, and an operation that makes several
+ * calls (a lookup, then a write) for that much per call. Interrupting the thread ends the wait with
+ * {@link io.jenkins.plugins.servicenowflashduty.client.http.Problem#INTERRUPTED}. Run these off any thread
+ * that must stay responsive (in Jenkins, off the Pipeline thread).
  */
 public final class ServiceNowClient {
     /** What a standard change template fixes; the Change API ignores callers' values for these. */
