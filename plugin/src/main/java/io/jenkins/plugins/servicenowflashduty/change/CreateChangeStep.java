@@ -27,9 +27,11 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code serviceNowCreateChange}: opens a change request for a deployment. With a block, it waits for
  * approval (when asked), moves the change to Implement, runs the deployment, and closes the change with
- * the real result and a link to the build.
+ * the real result and a link to the build. Pipeline insists that a step taking a block always gets one, so
+ * the plain form runs as {@link OpenChangeStep} ({@code serviceNowOpenChange}), and the global variable
+ * {@link CreateChangeVariable} sends each call of {@code serviceNowCreateChange} to the right one.
  */
-public final class CreateChangeStep extends ServiceNowStepBase {
+public class CreateChangeStep extends ServiceNowStepBase {
     private String shortDescription;
     private String type = "normal";
     private String template;
@@ -227,7 +229,7 @@ public final class CreateChangeStep extends ServiceNowStepBase {
 
     @Extension
     @Symbol("serviceNowCreateChange")
-    public static final class DescriptorImpl extends DescriptorBase {
+    public static class DescriptorImpl extends DescriptorBase {
         @Override
         public String getFunctionName() {
             return "serviceNowCreateChange";

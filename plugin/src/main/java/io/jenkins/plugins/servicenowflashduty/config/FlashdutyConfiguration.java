@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.config;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Extension;
+import hudson.security.ACL;
 import hudson.Util;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -106,7 +107,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
             return new StandardListBoxModel().includeCurrentValue(integrationKeyCredentialsId);
         }
         return new StandardListBoxModel().includeEmptyValue()
-                .includeMatchingAs(Jenkins.getAuthentication2(), Jenkins.get(), StringCredentials.class, java.util.List.of(),
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, java.util.List.of(),
                         CredentialsMatchers.always())
                 .includeCurrentValue(integrationKeyCredentialsId);
     }

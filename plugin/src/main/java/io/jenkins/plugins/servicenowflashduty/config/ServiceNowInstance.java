@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import hudson.Extension;
+import hudson.security.ACL;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
@@ -172,7 +173,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
                 return new StandardListBoxModel().includeCurrentValue(credentialsId);
             }
             return new StandardListBoxModel().includeEmptyValue()
-                    .includeMatchingAs(Jenkins.getAuthentication2(), Jenkins.get(), StandardCredentials.class, java.util.List.of(),
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, java.util.List.of(),
                             CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
                                     CredentialsMatchers.instanceOf(StringCredentials.class)))
                     .includeCurrentValue(credentialsId);
@@ -185,7 +186,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
                 return new StandardListBoxModel().includeCurrentValue(oauthCredentialsId);
             }
             return new StandardListBoxModel().includeEmptyValue()
-                    .includeMatchingAs(Jenkins.getAuthentication2(), Jenkins.get(), StandardUsernamePasswordCredentials.class,
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class,
                             java.util.List.of(), CredentialsMatchers.always())
                     .includeCurrentValue(oauthCredentialsId);
         }

@@ -1,0 +1,58 @@
+package io.jenkins.plugins.servicenowflashduty;
+
+import static org.junit.Assert.assertEquals;
+
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.jvnet.hudson.test.JenkinsSessionRule;
+
+/** A build waiting for approval survives a controller restart, holding no executor, and carries on with the deployment. */
+public class ApprovalRestartTest {
+    @Rule
+    public JenkinsSessionRule sessions = new JenkinsSessionRule();
+
+    private Simulator sim;
+
+    @Before
+    public void startSimulator() {
+        sim = Simulator.start();
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+    }
+
+    @After
+    public void stopSimulator() {
+        sim.close();
+    }
+
+    @Test
+    public void theWaitResumesAfterARestartAndTheBlockRuns() throws Throwable {
+        sessions.then(j -> {
+            Sandbox.configure(sim);
+            WorkflowJob p = j.createProject(WorkflowJob.class, "release");
+            p.setDefinition(new CpsFlowDefinition("""
+                    serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) {
+                      echo "deploying ${env.SERVICENOW_CHANGE_NUMBER}"
+                    }
+                    """, true));
+            WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("ServiceNow: waiting for approval of change", r);
+            assertEquals(0, j.jenkins.toComputer().countBusy()); // no executor held while waiting
+        });
+        sessions.then(j -> {
+            WorkflowRun r = j.jenkins.getItemByFullName("release", WorkflowJob.class).getBuildByNumber(1);
+            Map<String, String> c = sim.serviceNow().records("change_request").get(0);
+            sim.serviceNow().decideApproval(c.get("sys_id"), true, "approved after the restart");
+            j.assertBuildStatusSuccess(j.waitForCompletion(r));
+            j.assertLogContains("deploying " + c.get("number"), r);
+            assertEquals("3", sim.serviceNow().records("change_request").get(0).get("state"));
+        });
+    }
+}

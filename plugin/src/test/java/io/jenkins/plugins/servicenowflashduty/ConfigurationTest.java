@@ -1,0 +1,93 @@
+package io.jenkins.plugins.servicenowflashduty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
+import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
+import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
+import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import java.util.List;
+import org.htmlunit.html.HtmlForm;
+import org.htmlunit.html.HtmlPage;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The global configuration page: what an admin saves is what steps use, and what is wrong is refused. */
+@WithJenkins
+class ConfigurationTest {
+
+    @Test
+    void aSavedFormKeepsEverySetting(JenkinsRule j) throws Exception {
+        ServiceNowInstance prod = new ServiceNowInstance("prod", "https://acme.service-now.com", "sn-prod");
+        prod.setOauthCredentialsId("sn-oauth");
+        prod.setAssignmentGroup("Release Management");
+        prod.setCaller("jenkins");
+        prod.setCategory("Software");
+        prod.setConfigurationItem("web-frontend");
+        ServiceNowInstance sandbox = new ServiceNowInstance("sandbox", "http://127.0.0.1:8089", "sn-sandbox");
+        sandbox.setAllowPlainHttp(true);
+        ServiceNowConfiguration.get().setInstances(List.of(prod, sandbox));
+        ServiceNowConfiguration.get().setDefaultInstance("prod");
+        FlashdutyConfiguration.get().setBaseUrl("https://flashduty.internal.example.com");
+        FlashdutyConfiguration.get().setIntegrationKeyCredentialsId("fd-key");
+
+        j.configRoundtrip();
+
+        List<ServiceNowInstance> after = ServiceNowConfiguration.get().getInstances();
+        assertEquals(2, after.size());
+        j.assertEqualDataBoundBeans(prod, after.get(0));
+        j.assertEqualDataBoundBeans(sandbox, after.get(1));
+        assertEquals("prod", ServiceNowConfiguration.get().getDefaultInstance());
+        assertEquals("https://flashduty.internal.example.com", FlashdutyConfiguration.get().getBaseUrl());
+        assertEquals("fd-key", FlashdutyConfiguration.get().getIntegrationKeyCredentialsId());
+    }
+
+    @Test
+    void twoInstancesOfOneNameAreRefusedAndNothingChanges(JenkinsRule j) throws Exception {
+        ServiceNowConfiguration.get().setInstances(List.of(new ServiceNowInstance("prod", "https://a.service-now.com", "x"),
+                new ServiceNowInstance("prod2", "https://b.service-now.com", "y")));
+        JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        HtmlForm form = wc.goTo("configure").getFormByName("config");
+        List<org.htmlunit.html.HtmlInput> names = form.getInputsByName("_.name").stream()
+                .filter(i -> "prod2".equals(i.getValue())).toList();
+        assertEquals(1, names.size());
+        names.get(0).setValue("prod");
+        HtmlPage answer = j.submit(form);
+        assertTrue(answer.getWebResponse().getContentAsString().contains("Two ServiceNow instances are named"),
+                answer.getWebResponse().getContentAsString());
+        assertEquals(List.of("prod", "prod2"), ServiceNowConfiguration.get().getInstances().stream().map(ServiceNowInstance::getName).toList());
+    }
+
+    @Test
+    void stepsFindInstancesByNameOrByDefault(JenkinsRule j) throws Exception {
+        ServiceNowConfiguration config = ServiceNowConfiguration.get();
+        ConfigurationException none = assertThrows(ConfigurationException.class, () -> config.instance(null));
+        assertTrue(none.getMessage().startsWith("No ServiceNow instance is configured"), none.getMessage());
+        config.setInstances(List.of(new ServiceNowInstance("only", "https://a.service-now.com", "x")));
+        assertEquals("only", config.instance(null).getName());
+        assertEquals("only", config.instance(" ").getName());
+        assertEquals("No ServiceNow instance is named 'other'; configured: only.",
+                assertThrows(ConfigurationException.class, () -> config.instance("other")).getMessage());
+    }
+
+    @Test
+    void theTestButtonReportsWhoSignedIn(JenkinsRule j) throws Exception {
+        try (Simulator sim = Simulator.start()) {
+            Sandbox.configure(sim);
+            ServiceNowInstance.DescriptorImpl d = j.jenkins.getDescriptorByType(ServiceNowInstance.DescriptorImpl.class);
+            String ok = d.doTestConnection(sim.baseUrl(), "sn", null, true).renderHtml();
+            assertTrue(ok.contains("Connected to 127.0.0.1 as jenkins"), ok);
+            assertTrue(ok.contains("It has the roles incidents and changes need."), ok);
+            String plain = d.doTestConnection(sim.baseUrl(), "sn", null, false).renderHtml();
+            assertTrue(plain.contains("The URL must use https://"), plain);
+            String sent = FlashdutyConfiguration.get().doSendTestAlert(sim.baseUrl(), "fd", true).renderHtml();
+            assertTrue(sent.contains("Flashduty accepted the test alert"), sent);
+            assertEquals(1, sim.flashduty().alerts().size());
+            assertTrue(sim.flashduty().alerts().get(0).recovered());
+        }
+    }
+}
