@@ -268,7 +268,8 @@ public final class Clients {
             synchronized (this) {
                 b = background;
                 if (b == null) {
-                    ThreadPoolExecutor e = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    // two threads: the calls are short, and waiting builds hold none of them
+                    ThreadPoolExecutor e = new ThreadPoolExecutor(2, 2, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                             new NamingThreadFactory(new DaemonThreadFactory(), "ServiceNow step"));
                     e.allowCoreThreadTimeOut(true);
                     background = b = e;
