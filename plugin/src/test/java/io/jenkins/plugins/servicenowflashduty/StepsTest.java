@@ -158,6 +158,21 @@ class StepsTest {
     }
 
     @Test
+    void stoppingABuildThatWaitsForApprovalLeavesTheChangeAlone() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        WorkflowRun r = job("patient", """
+                serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) { echo 'MUST NOT RUN' }
+                """).scheduleBuild2(0).waitForStart();
+        j.waitForMessage("ServiceNow: waiting for approval of change", r);
+        r.doStop();
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(r));
+        Map<String, String> c = sim.serviceNow().records("change_request").get(0);
+        assertEquals("-4", c.get("state")); // still in Assess, still awaiting its approvers
+        assertEquals("requested", c.get("approval"));
+        j.assertLogNotContains("MUST NOT RUN", r);
+    }
+
+    @Test
     void aRejectedChangeEndsTheBuildWithOneSentenceAndTheBodyNeverRuns() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.rejectAfterPolls(1));
         WorkflowRun r = j.buildAndAssertStatus(Result.FAILURE, job("release", """
