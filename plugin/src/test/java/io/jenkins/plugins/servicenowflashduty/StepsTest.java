@@ -79,6 +79,8 @@ class StepsTest {
         assertTrue(inc.get("correlation_id").startsWith("jenkins:localhost:"), inc.get("correlation_id"));
         assertTrue(inc.get("correlation_id").endsWith(":deploy-web"), inc.get("correlation_id"));
 
+        assertTrue(j.createWebClient().getPage(p).getWebResponse().getContentAsString().contains(inc.get("number")),
+                "the job page shows the open incident");
         WorkflowRun second = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("ServiceNow: updated incident " + inc.get("number"), second);
         assertEquals(1, incidents().size());
@@ -89,6 +91,8 @@ class StepsTest {
         j.assertLogContains("ServiceNow: resolved incident " + inc.get("number"), fixed);
         assertEquals("6", sim.serviceNow().record("incident", inc.get("sys_id")).orElseThrow().get("state"));
         assertTrue(sim.serviceNow().record("incident", inc.get("sys_id")).orElseThrow().get("close_notes").contains("#3"));
+        assertFalse(j.createWebClient().getPage(p).getWebResponse().getContentAsString().contains(inc.get("number")),
+                "a resolved incident leaves the job page");
     }
 
     @Test
@@ -368,5 +372,41 @@ class StepsTest {
         SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL, "key", "",
                 Secret.fromString("sandbox-api-key")));
         j.buildAndAssertSuccess(job("second", "serviceNowQuery table: 'incident'"));
+    }
+
+    // ---------------------------------------------------------------- the build page
+
+    @Test
+    void theBuildPageAndItsApiListEveryTicketTheBuildTouchedEscaped() throws Exception {
+        WorkflowRun r = j.buildAndAssertSuccess(job("page", """
+                def i = serviceNowIncident()
+                serviceNowWorkNote ticket: i.number, text: 'noted'
+                serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) { echo 'deploying' }
+                flashdutyNotify status: 'Warning'
+                """));
+        Map<String, String> inc = incidents().get(0);
+        Map<String, String> chg = sim.serviceNow().records("change_request").get(0);
+        io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction action = r.getAction(io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction.class);
+        assertEquals(3, action.getTickets().size());
+        assertEquals(List.of("created", "noted"), action.getTickets().get(0).getActions());
+        assertEquals(List.of("created", "implementing", "closed"), action.getTickets().get(1).getActions());
+        assertEquals("Closed", action.getTickets().get(1).getState());
+        assertTrue(action.getTickets().get(1).getTimeline().stream().anyMatch(e -> e.contains("approved")), action.getTickets().get(1).getTimeline().toString());
+        // from outside: a ticket text that tries to be HTML stays text
+        io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction.record(r, io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry.Kind.TICKET,
+                "<img src=x onerror=alert(1)>", "javascript:alert(1)", "noted", "<b>bold</b>");
+
+        JenkinsRule.WebClient wc = j.createWebClient();
+        String buildPage = wc.getPage(r).getWebResponse().getContentAsString();
+        assertTrue(buildPage.contains(inc.get("number")) && buildPage.contains(chg.get("number")), "summary box lists the tickets");
+        String page = wc.getPage(r, "servicenow/").getWebResponse().getContentAsString();
+        assertTrue(page.contains("href=\"" + sim.baseUrl() + "/incident.do?sys_id=" + inc.get("sys_id") + "\""), "links to the instance");
+        assertFalse(page.contains("<img src=x"), "escaped");
+        assertTrue(page.contains("&lt;img src=x onerror=alert(1)"), "shown as text");
+        assertFalse(page.contains("href=\"javascript:"), "only http(s) links");
+        String json = wc.goTo(r.getUrl() + "api/json?tree=actions[tickets[kind,number,url,actions,state,timeline]]", "application/json")
+                .getWebResponse().getContentAsString();
+        assertTrue(json.contains("\"number\":\"" + inc.get("number") + "\""), json);
+        assertTrue(json.contains("\"kind\":\"ALERT\""), json);
     }
 }

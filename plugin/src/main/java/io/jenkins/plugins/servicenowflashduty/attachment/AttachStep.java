@@ -9,6 +9,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.http.Body;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
@@ -114,6 +115,8 @@ public final class AttachStep extends ServiceNowStepBase {
                 String url = client.recordUrl(ref.table(), ticketRecord.sysId());
                 new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", "attached " + target.getName() + " ("
                         + length + " bytes) to " + ticketRecord.number() + " " + url);
+                TicketsAction.record(getContext().get(Run.class), TicketsAction.kindOf(ticketRecord.number()), ticketRecord.number(), url,
+                        "attached " + target.getName(), "");
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("number", ticketRecord.number());
                 result.put("attachmentSysId", attached.sysId());

@@ -29,9 +29,12 @@ final class ApprovalWaiting {
         ServiceNowInstance instance = ServiceNowStepBase.configured(instanceName);
         ServiceNowClient client = ServiceNowStepBase.client(instance, context, false); // the shared one: one watcher per instance
         StepLog log = new StepLog(context.get(TaskListener.class));
-        return Clients.get().watcher(instance, client, Duration.ofMillis(intervalMillis)).watch(wait, p -> log.action("ServiceNow",
-                "change " + p.number() + " is " + p.state().label() + (p.approval().isEmpty() ? "" : ", approval " + p.approval())
-                        + (p.state() == ChangeState.UNKNOWN ? " (its state is not one this plugin knows)" : "")));
+        return Clients.get().watcher(instance, client, Duration.ofMillis(intervalMillis)).watch(wait, p -> {
+            String seen = p.state().label() + (p.approval().isEmpty() ? "" : ", approval " + p.approval());
+            log.action("ServiceNow", "change " + p.number() + " is " + seen
+                    + (p.state() == ChangeState.UNKNOWN ? " (its state is not one this plugin knows)" : ""));
+            ChangeTickets.approval(context, p.number(), seen);
+        });
     }
 
     /** Seconds as the step gives them, checked: at least one second. */

@@ -96,6 +96,7 @@ final class CreateChangeExecution extends StepExecution {
         ChangeRef c = changes.open(build(), request, correlationId);
         change = c;
         log().action("ServiceNow", "created change " + c.number() + " " + c.url());
+        ChangeTickets.record(getContext(), c, "created");
         if (!c.ignoredFields().isEmpty()) {
             log().action("ServiceNow", Messages.CreateChangeStep_ignoredFields(String.join(", ", c.ignoredFields())));
         }
@@ -128,6 +129,7 @@ final class CreateChangeExecution extends StepExecution {
             } else if (outcome.result() != ApprovalOutcome.Result.STOPPED) {
                 background(() -> {
                     log().action("ServiceNow", outcome.message());
+                    ChangeTickets.approval(getContext(), outcome.number(), outcome.message());
                     if (!outcome.approved()) {
                         throw new AbortException(outcome.message());
                     }
@@ -145,6 +147,7 @@ final class CreateChangeExecution extends StepExecution {
         stage = Stage.IMPLEMENTING;
         change = changes.startImplementation(change);
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
+        ChangeTickets.record(getContext(), change, "implementing");
         stage = Stage.BODY;
         getContext().saveState();
         Map<String, String> env = new LinkedHashMap<>();
@@ -183,6 +186,7 @@ final class CreateChangeExecution extends StepExecution {
             } else {
                 closed = changes.close(change, CloseCode.SUCCESSFUL, Messages.CreateChangeStep_succeededNote(build, link));
             }
+            ChangeTickets.record(getContext(), closed, bodyAborted ? "canceled" : "closed");
             log().action("ServiceNow", "change " + closed.number() + " is " + closed.state().label()
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         } catch (io.jenkins.plugins.servicenowflashduty.client.http.ApiException e) {
@@ -202,6 +206,7 @@ final class CreateChangeExecution extends StepExecution {
     }
 
     private void finish(Object result) {
+        ChangeTickets.record(getContext(), change, change.state().approved() ? "approved" : "opened");
         stage = Stage.DONE;
         getContext().onSuccess(result);
     }

@@ -135,6 +135,7 @@ public final class UpdateChangeStep extends ServiceNowStepBase {
                     c = changes.refresh(c);
                 }
                 log.action("ServiceNow", "updated change " + c.number() + " (" + c.state().label() + ") " + c.url());
+                ChangeTickets.record(getContext(), c, code != null ? "closed" : "updated");
                 return ChangeResults.of(c);
             });
         }

@@ -119,6 +119,7 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
                 getContext().saveState();
                 new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", "waiting for approval of change " + c.number()
                         + " " + c.url());
+                ChangeTickets.record(getContext(), c, "approval awaited");
                 listen();
             } catch (Throwable t) {
                 getContext().onFailure(StepFailures.asAbort(t));
@@ -143,6 +144,7 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
             } catch (Exception e) {
                 // the outcome matters more than its log line
             }
+            ChangeTickets.approval(getContext(), outcome.number(), outcome.message());
             if (!outcome.approved() && failOnReject) {
                 getContext().onFailure(new AbortException(outcome.message()));
                 return;

@@ -7,7 +7,8 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
-import io.jenkins.plugins.servicenowflashduty.TouchedTickets;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
@@ -129,14 +130,16 @@ public final class FlashdutyNotifyStep extends Step {
                 if (step.verbose) {
                     client = client.withListener(log.requests("Flashduty"));
                 }
-                TouchedTickets touched = run.getAction(TouchedTickets.class);
-                IncidentLink incident = touched == null || touched.getIncidentNumber() == null ? null
-                        : new IncidentLink(touched.getIncidentNumber(), touched.getIncidentUrl());
+                TicketsAction tickets = run.getAction(TicketsAction.class);
+                IncidentLink incident = tickets == null ? null
+                        : tickets.lastIncident().map(t -> new IncidentLink(t.getNumber(), t.getUrl())).orElse(null);
                 TriggerOptions options = new TriggerOptions(status, step.title, step.description, step.alertKey, step.labels, incident);
                 FlashdutyAlerts alerts = new FlashdutyAlerts(client);
                 PushResult pushed = status == EventStatus.OK ? alerts.resolve(build, options) : alerts.trigger(build, options);
                 log.action("Flashduty", (status == EventStatus.OK ? "recovered alert " : "sent " + status.wire() + " alert ")
                         + pushed.alertKey());
+                TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", status == EventStatus.OK ? "recovered" : "alerted",
+                        status.wire());
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("alertKey", pushed.alertKey());
                 result.put("status", status.wire());

@@ -8,7 +8,8 @@ import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
-import io.jenkins.plugins.servicenowflashduty.TouchedTickets;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
@@ -216,7 +217,12 @@ public final class IncidentStep extends ServiceNowStepBase {
                         : incidents.raise(build, request(instance, build, run, env));
                 new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", line(outcome));
                 if (outcome.action() != IncidentOutcome.Action.NONE) {
-                    TouchedTickets.incident(run, outcome.number(), outcome.url());
+                    TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
+                            outcome.action().name().toLowerCase(java.util.Locale.ROOT), switch (outcome.action()) {
+                                case CREATED -> "New";
+                                case RESOLVED -> "Resolved";
+                                default -> "Open";
+                            });
                 }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));

@@ -5,6 +5,7 @@ import hudson.Util;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
@@ -104,6 +105,8 @@ public final class WorkNoteStep extends ServiceNowStepBase {
                 String url = client.recordUrl(ref.table(), target.sysId());
                 new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", (field == JournalField.COMMENTS
                         ? "added a comment to " : "added a work note to ") + target.number() + " " + url);
+                TicketsAction.record(getContext().get(hudson.model.Run.class), TicketsAction.kindOf(target.number()), target.number(), url,
+                        field == JournalField.COMMENTS ? "commented" : "noted", "");
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("number", target.number());
                 result.put("sysId", target.sysId());
