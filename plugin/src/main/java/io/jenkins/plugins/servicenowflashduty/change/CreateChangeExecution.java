@@ -206,7 +206,9 @@ final class CreateChangeExecution extends StepExecution {
     }
 
     private void finish(Object result) {
-        ChangeTickets.record(getContext(), change, change.state().approved() ? "approved" : "opened");
+        if (waitForApproval) {
+            ChangeTickets.record(getContext(), change, "approved");
+        }
         stage = Stage.DONE;
         getContext().onSuccess(result);
     }
