@@ -129,7 +129,6 @@ final class CreateChangeExecution extends StepExecution {
             } else if (outcome.result() != ApprovalOutcome.Result.STOPPED) {
                 background(() -> {
                     log().action("ServiceNow", outcome.message());
-                    ChangeTickets.approval(getContext(), outcome.number(), outcome.message());
                     if (!outcome.approved()) {
                         throw new AbortException(outcome.message());
                     }

@@ -144,7 +144,6 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
             } catch (Exception e) {
                 // the outcome matters more than its log line
             }
-            ChangeTickets.approval(getContext(), outcome.number(), outcome.message());
             if (!outcome.approved() && failOnReject) {
                 getContext().onFailure(new AbortException(outcome.message()));
                 return;
