@@ -32,6 +32,13 @@ class ConfigurationTest {
         sandbox.setAllowPlainHttp(true);
         ServiceNowConfiguration.get().setInstances(List.of(prod, sandbox));
         ServiceNowConfiguration.get().setDefaultInstance("prod");
+        io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure rule = new io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure();
+        rule.setInstance("prod");
+        rule.setIncludes("team/.*\nops/.*");
+        rule.setExcludes("team/sandbox-.*");
+        rule.setAborted(true);
+        rule.setAssignmentGroup("Service Desk");
+        ServiceNowConfiguration.get().setIncidentOnFailure(rule);
         FlashdutyConfiguration.get().setBaseUrl("https://flashduty.internal.example.com");
         FlashdutyConfiguration.get().setIntegrationKeyCredentialsId("fd-key");
 
@@ -42,6 +49,7 @@ class ConfigurationTest {
         j.assertEqualDataBoundBeans(prod, after.get(0));
         j.assertEqualDataBoundBeans(sandbox, after.get(1));
         assertEquals("prod", ServiceNowConfiguration.get().getDefaultInstance());
+        j.assertEqualDataBoundBeans(rule, ServiceNowConfiguration.get().getIncidentOnFailure());
         assertEquals("https://flashduty.internal.example.com", FlashdutyConfiguration.get().getBaseUrl());
         assertEquals("fd-key", FlashdutyConfiguration.get().getIntegrationKeyCredentialsId());
     }

@@ -5,6 +5,7 @@ import hudson.Util;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.kohsuke.stapler.verb.POST;
 public final class ServiceNowConfiguration extends GlobalConfiguration {
     private List<ServiceNowInstance> instances = new ArrayList<>();
     private String defaultInstance;
+    private IncidentOnFailure incidentOnFailure;
 
     public ServiceNowConfiguration() {
         load();
@@ -57,17 +59,31 @@ public final class ServiceNowConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** The admin-wide rule for jobs nobody edits, or null when off. */
+    public IncidentOnFailure getIncidentOnFailure() {
+        return incidentOnFailure;
+    }
+
+    @DataBoundSetter
+    public void setIncidentOnFailure(IncidentOnFailure incidentOnFailure) {
+        this.incidentOnFailure = incidentOnFailure;
+        save();
+    }
+
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         List<ServiceNowInstance> before = getInstances();
         String defaultBefore = defaultInstance;
+        IncidentOnFailure ruleBefore = incidentOnFailure;
         instances = new ArrayList<>(); // a form without the list means no instances
         defaultInstance = null;
+        incidentOnFailure = null; // an unticked optional section means off
         req.bindJSON(this, json);
         String problem = problem(getInstances(), defaultInstance);
         if (problem != null) {
             instances = new ArrayList<>(before);
             defaultInstance = defaultBefore;
+            incidentOnFailure = ruleBefore;
             save(); // the setters saved what the form bound
             throw new FormException(problem, "instances");
         }

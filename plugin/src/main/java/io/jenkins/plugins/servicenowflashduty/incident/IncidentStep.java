@@ -252,7 +252,7 @@ public final class IncidentStep extends ServiceNowStepBase {
     }
 
     /** The build, its link, the stage where known, and the last lines of its log (bounded). */
-    static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env) {
+    public static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env) {
         StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
         if (!build.detailLines().isEmpty()) {
             d.append('\n').append(build.detailLines());
