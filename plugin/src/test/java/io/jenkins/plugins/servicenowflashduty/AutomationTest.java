@@ -101,4 +101,28 @@ class AutomationTest {
         Thread.sleep(1000);
         assertEquals(1, incidents().size());
     }
+
+    @Test
+    void aFailingJobAlertsFlashdutyWithItsIncidentAndRecoversItWhenGreen() throws Exception {
+        io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure alerting = new io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure();
+        alerting.setLabels("team=web\nservice=checkout");
+        io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration.get().setAlertOnFailure(alerting);
+        FreeStyleProject p = j.createFreeStyleProject("checkout-nightly");
+        p.getBuildersList().add(new FailureBuilder());
+        j.buildAndAssertStatus(Result.FAILURE, p);
+        eventually(() -> sim.flashduty().alerts().size() == 1, "an alert");
+        io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert alert = sim.flashduty().alerts().get(0);
+        assertEquals("web", alert.events().get(0).labels().get("team"));
+        assertTrue(alert.alertKey().endsWith(":checkout-nightly"), alert.alertKey());
+        p.getBuildersList().clear();
+        j.buildAndAssertSuccess(p);
+        eventually(() -> sim.flashduty().alerts().get(0).recovered(), "recovered");
+
+        WorkflowJob self = j.createProject(WorkflowJob.class, "self-alerting");
+        self.setDefinition(new CpsFlowDefinition("flashdutyNotify status: 'Critical', title: 'by the Jenkinsfile'", true));
+        j.buildAndAssertSuccess(self);
+        Thread.sleep(1000);
+        assertEquals(1, sim.flashduty().alerts().stream().filter(a -> a.alertKey().endsWith(":self-alerting")).findFirst().orElseThrow()
+                .events().size()); // the rule did not add a second event
+    }
 }

@@ -8,6 +8,7 @@ import hudson.Util;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -32,6 +33,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
     private String baseUrl;
     private String integrationKeyCredentialsId;
     private boolean allowPlainHttp;
+    private AlertOnFailure alertOnFailure;
 
     public FlashdutyConfiguration() {
         load();
@@ -73,11 +75,23 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** The admin-wide rule for jobs nobody edits, or null when off. */
+    public AlertOnFailure getAlertOnFailure() {
+        return alertOnFailure;
+    }
+
+    @DataBoundSetter
+    public void setAlertOnFailure(AlertOnFailure alertOnFailure) {
+        this.alertOnFailure = alertOnFailure;
+        save();
+    }
+
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         baseUrl = null;
         integrationKeyCredentialsId = null;
         allowPlainHttp = false;
+        alertOnFailure = null;
         req.bindJSON(this, json);
         save();
         return true;

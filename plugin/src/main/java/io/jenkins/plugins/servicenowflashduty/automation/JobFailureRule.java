@@ -1,0 +1,112 @@
+package io.jenkins.plugins.servicenowflashduty.automation;
+
+import hudson.Util;
+import hudson.model.Job;
+import hudson.model.Result;
+import hudson.util.FormValidation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * Which jobs an admin-wide rule covers (regular expressions on the job's full name, and a job property to opt out)
+ * and which results count as failures. Shared by the ServiceNow and the Flashduty rule, so both read alike.
+ */
+public abstract class JobFailureRule {
+    private String includes = ".*";
+    private String excludes;
+    private boolean unstable;
+    private boolean aborted;
+
+    public String getIncludes() {
+        return includes;
+    }
+
+    /** Regular expressions on the job's full name, one per line; a job matching any is included. */
+    @DataBoundSetter
+    public void setIncludes(String includes) {
+        this.includes = Util.fixEmptyAndTrim(includes) == null ? ".*" : includes.strip();
+    }
+
+    public String getExcludes() {
+        return excludes;
+    }
+
+    @DataBoundSetter
+    public void setExcludes(String excludes) {
+        this.excludes = Util.fixEmptyAndTrim(excludes);
+    }
+
+    public boolean isUnstable() {
+        return unstable;
+    }
+
+    /** Unstable builds count as failures too. */
+    @DataBoundSetter
+    public void setUnstable(boolean unstable) {
+        this.unstable = unstable;
+    }
+
+    public boolean isAborted() {
+        return aborted;
+    }
+
+    /** Aborted builds count as failures too. */
+    @DataBoundSetter
+    public void setAborted(boolean aborted) {
+        this.aborted = aborted;
+    }
+
+    /** Whether this result counts as a failure. */
+    boolean counts(Result result) {
+        return result == Result.FAILURE || unstable && result == Result.UNSTABLE || aborted && result == Result.ABORTED;
+    }
+
+    /** Whether the job is selected by the patterns and has not opted out. */
+    boolean selects(Job<?, ?> job) {
+        String name = job.getFullName();
+        return matchesAny(includes, name) && !matchesAny(excludes, name) && !OptOutProperty.optedOut(job);
+    }
+
+    private static boolean matchesAny(String patterns, String name) {
+        if (patterns == null) {
+            return false;
+        }
+        for (String p : lines(patterns)) {
+            try {
+                if (Pattern.compile(p).matcher(name).matches()) {
+                    return true;
+                }
+            } catch (PatternSyntaxException e) {
+                // refused on the form; a bad line in stored configuration selects nothing
+            }
+        }
+        return false;
+    }
+
+    private static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        for (String l : text.split("\\R")) {
+            if (!l.isBlank()) {
+                out.add(l.strip());
+            }
+        }
+        return out;
+    }
+
+    /** Form validation of a pattern list, for the rules' descriptors. */
+    static FormValidation checkPatterns(String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        for (String p : lines(value == null ? "" : value)) {
+            try {
+                Pattern.compile(p);
+            } catch (PatternSyntaxException e) {
+                return FormValidation.error(io.jenkins.plugins.servicenowflashduty.Messages.IncidentOnFailure_badPattern(p));
+            }
+        }
+        return FormValidation.ok();
+    }
+}
