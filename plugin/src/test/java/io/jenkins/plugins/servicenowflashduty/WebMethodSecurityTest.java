@@ -27,7 +27,9 @@ class WebMethodSecurityTest {
             INSTANCE + "checkName?value=prod", INSTANCE + "checkUrl?value=https://x.service-now.com",
             INSTANCE + "checkCredentialsId?value=sn", INSTANCE + "testConnection?url=http://127.0.0.1:9&credentialsId=sn&allowPlainHttp=true",
             FLASHDUTY + "checkBaseUrl?value=https://api.flashcat.cloud", FLASHDUTY + "sendTestAlert?baseUrl=http://127.0.0.1:9&integrationKeyCredentialsId=fd",
-            SERVICENOW + "checkDefaultInstance?value=prod");
+            SERVICENOW + "checkDefaultInstance?value=prod",
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure/checkIncludes?value=team/.*",
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure/checkExcludes?value=team/.*");
     /** List fillers: a user without the permission gets an empty (or current-value-only) list. */
     private static final List<String> FILLERS = List.of(INSTANCE + "fillCredentialsIdItems", INSTANCE + "fillOauthCredentialsIdItems",
             FLASHDUTY + "fillIntegrationKeyCredentialsIdItems", SERVICENOW + "fillDefaultInstanceItems");

@@ -4,15 +4,12 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.util.FormValidation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * Admin-wide: a Flashduty alert when a build of a selected job fails (Critical; Warning for unstable or aborted
@@ -53,18 +50,9 @@ public final class AlertOnFailure extends JobFailureRule implements Describable<
         return Jenkins.get().getDescriptorOrDie(AlertOnFailure.class);
     }
 
-    /** Form validation of the patterns. */
+    /** Form validation comes from {@link JobFailureRule.RuleDescriptor}. */
     @Extension
     @Symbol("alertOnFailure")
-    public static final class DescriptorImpl extends Descriptor<AlertOnFailure> {
-        @POST
-        public FormValidation doCheckIncludes(@QueryParameter String value) {
-            return checkPatterns(value);
-        }
-
-        @POST
-        public FormValidation doCheckExcludes(@QueryParameter String value) {
-            return checkPatterns(value);
-        }
+    public static final class DescriptorImpl extends RuleDescriptor<AlertOnFailure> {
     }
 }

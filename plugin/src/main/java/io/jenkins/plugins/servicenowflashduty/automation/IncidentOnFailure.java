@@ -4,13 +4,10 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
-import hudson.util.FormValidation;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * Admin-wide: raise a ServiceNow incident when a build of a selected job fails, resolve it when the job
@@ -99,19 +96,9 @@ public final class IncidentOnFailure extends JobFailureRule implements Describab
         return Jenkins.get().getDescriptorOrDie(IncidentOnFailure.class);
     }
 
-    /** Form validation of the patterns. */
+    /** Form validation comes from {@link JobFailureRule.RuleDescriptor}. */
     @Extension
     @Symbol("incidentOnFailure")
-    public static final class DescriptorImpl extends Descriptor<IncidentOnFailure> {
-        @POST
-        public FormValidation doCheckIncludes(@QueryParameter String value) {
-            return checkPatterns(value);
-        }
-
-        @POST
-        public FormValidation doCheckExcludes(@QueryParameter String value) {
-            return checkPatterns(value);
-        }
-
+    public static final class DescriptorImpl extends RuleDescriptor<IncidentOnFailure> {
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.servicenowflashduty.automation;
 
 import hudson.Util;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
 import hudson.model.Job;
 import hudson.model.Result;
 import hudson.util.FormValidation;
@@ -10,6 +12,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Which jobs an admin-wide rule covers (regular expressions on the job's full name, and a job property to opt out)
@@ -97,8 +101,20 @@ public abstract class JobFailureRule {
         return out;
     }
 
-    /** Form validation of a pattern list, for the rules' descriptors. */
-    static FormValidation checkPatterns(String value) {
+    /** The rules' form validation: each line of a pattern list must be a regular expression. */
+    public abstract static class RuleDescriptor<T extends JobFailureRule & Describable<T>> extends Descriptor<T> {
+        @POST
+        public FormValidation doCheckIncludes(@QueryParameter String value) {
+            return checkPatterns(value);
+        }
+
+        @POST
+        public FormValidation doCheckExcludes(@QueryParameter String value) {
+            return checkPatterns(value);
+        }
+    }
+
+    private static FormValidation checkPatterns(String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         for (String p : lines(value == null ? "" : value)) {
             try {
