@@ -256,14 +256,15 @@ public final class ServiceNowClient {
      * once, wherever the journal field rides (see {@link #appendJournal}).
      */
     public SnRecord update(String table, String sysId, Map<String, String> values) {
-        return update(table, sysId, values, "");
+        return update(table, sysId, values, new String[0]);
     }
 
-    private SnRecord update(String table, String sysId, Map<String, String> values, String fieldsParam) {
+    /** @param fields the columns the answer (and a lookup after an uncertain journal write) returns; all when empty */
+    private SnRecord update(String table, String sysId, Map<String, String> values, String[] fields) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         String what = "update " + t + " " + id;
-        String path = tablePath(t) + "/" + id + "?" + RAW + fieldsParam;
+        String path = tablePath(t) + "/" + id + "?" + RAW + fieldsParam(fields);
         Optional<String> journal = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst();
         if (journal.isEmpty()) {
             return single(http().send(Call.json("PATCH", path, Json.flatObject(values), Call.Repeat.SAFE)), t, what);
@@ -277,7 +278,7 @@ public final class ServiceNowClient {
         return once(call, what, reply -> new Created(single(reply, t, what), false), () -> {
             Set<String> now = journalEntries(id, column, text);
             now.removeAll(before);
-            return now.isEmpty() ? Optional.empty() : Optional.of(get(t, id, fieldsOf(fieldsParam)));
+            return now.isEmpty() ? Optional.empty() : Optional.of(get(t, id, fields));
         }).record();
     }
 
@@ -293,7 +294,7 @@ public final class ServiceNowClient {
         if (!JOURNAL_COLUMNS.contains(column)) {
             throw invalidInput("'" + column + "' is not a journal field; use work_notes or comments.");
         }
-        return update(table, sysId, Map.of(column, text), "&sysparm_fields=sys_id,number");
+        return update(table, sysId, Map.of(column, text), new String[] {"sys_id", "number"});
     }
 
     /** The sys_ids of the newest journal entries of a record holding exactly this text. */
@@ -303,10 +304,6 @@ public final class ServiceNowClient {
                 .filter(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value")))
                 .map(SnRecord::sysId)
                 .collect(Collectors.toCollection(HashSet::new));
-    }
-
-    private static String[] fieldsOf(String fieldsParam) {
-        return fieldsParam.isEmpty() ? new String[0] : new String[] {"sys_id", "number"};
     }
 
     public void delete(String table, String sysId) {
