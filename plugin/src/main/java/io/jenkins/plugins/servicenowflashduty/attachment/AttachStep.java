@@ -14,9 +14,8 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Body;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.net.URLConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +23,6 @@ import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -76,56 +74,42 @@ public final class AttachStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient AttachStep step;
-
-        Execution(AttachStep step, StepContext context) {
-            super(context);
-            this.step = step;
+    private Map<String, Object> run(StepContext context) throws Exception {
+        TicketRef ref = TicketRef.of(ticket, table, sysId);
+        FilePath workspace = context.get(FilePath.class);
+        String path = Util.fixEmptyAndTrim(file);
+        if (path == null) {
+            throw new AbortException(Messages.AttachStep_noFile());
         }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                TicketRef ref = TicketRef.of(step.ticket, step.table, step.sysId);
-                FilePath workspace = getContext().get(FilePath.class);
-                String path = Util.fixEmptyAndTrim(step.file);
-                if (path == null) {
-                    throw new AbortException(Messages.AttachStep_noFile());
-                }
-                // isDescendant resolves symbolic links, so a link pointing out of the workspace is refused too
-                if (!workspace.isDescendant(path)) {
-                    throw new AbortException(Messages.AttachStep_outsideWorkspace(path));
-                }
-                FilePath target = workspace.child(path);
-                if (!target.exists() || target.isDirectory()) {
-                    throw new AbortException(Messages.AttachStep_notAFile(path));
-                }
-                long length = target.length();
-                ServiceNowClient client = client(configured(step.getInstance()), getContext(), step.isVerbose());
-                SnRecord ticketRecord = ref.resolve(client);
-                String type = URLConnection.guessContentTypeFromName(target.getName());
-                SnRecord attached = client.attach(ref.table(), ticketRecord.sysId(), target.getName(), type,
-                        Body.stream(length, () -> open(target)));
-                String url = client.recordUrl(ref.table(), ticketRecord.sysId());
-                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", "attached " + target.getName() + " ("
-                        + length + " bytes) to " + ticketRecord.number() + " " + url);
-                TicketsAction.record(getContext().get(Run.class), TicketsAction.kindOf(ticketRecord.number()), ticketRecord.number(), url,
-                        "attached " + target.getName(), "");
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("number", ticketRecord.number());
-                result.put("attachmentSysId", attached.sysId());
-                result.put("fileName", target.getName());
-                result.put("sizeBytes", length);
-                result.put("url", url);
-                return result;
-            });
+        // isDescendant resolves symbolic links, so a link pointing out of the workspace is refused too
+        if (!workspace.isDescendant(path)) {
+            throw new AbortException(Messages.AttachStep_outsideWorkspace(path));
         }
+        FilePath target = workspace.child(path);
+        if (!target.exists() || target.isDirectory()) {
+            throw new AbortException(Messages.AttachStep_notAFile(path));
+        }
+        long length = target.length();
+        ServiceNowClient client = client(configured(getInstance()), context, isVerbose());
+        SnRecord ticketRecord = ref.resolve(client);
+        String type = URLConnection.guessContentTypeFromName(target.getName());
+        SnRecord attached = client.attach(ref.table(), ticketRecord.sysId(), target.getName(), type,
+                Body.stream(length, () -> open(target)));
+        String url = client.recordUrl(ref.table(), ticketRecord.sysId());
+        new StepLog(context.get(TaskListener.class)).action("ServiceNow", "attached " + target.getName() + " ("
+                + length + " bytes) to " + ticketRecord.number() + " " + url);
+        TicketsAction.record(context.get(Run.class), TicketsAction.kindOf(ticketRecord.number()), ticketRecord.number(), url,
+                "attached " + target.getName(), "");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("number", ticketRecord.number());
+        result.put("attachmentSysId", attached.sysId());
+        result.put("fileName", target.getName());
+        result.put("sizeBytes", length);
+        result.put("url", url);
+        return result;
     }
 
     /** A fresh stream of the file for each attempt; an interrupted build ends it. */

@@ -174,8 +174,9 @@ final class CreateChangeExecution extends StepExecution {
 
     private void close(Object result, Throwable failure) throws Exception {
         Changes changes = changes();
-        String link = build().buildUrl();
-        String build = build().displayName();
+        BuildContext context = build();
+        String link = context.buildUrl();
+        String build = context.displayName();
         ChangeRef closed;
         try {
             if (bodyAborted) {

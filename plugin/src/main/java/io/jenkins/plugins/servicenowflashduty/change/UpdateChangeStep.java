@@ -15,14 +15,12 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.WorkNotes;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -94,51 +92,37 @@ public final class UpdateChangeStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient UpdateChangeStep step;
-
-        Execution(UpdateChangeStep step, StepContext context) {
-            super(context);
-            this.step = step;
+    private Map<String, Object> run(StepContext context) throws Exception {
+        Map<String, String> values = Fields.strings(fields);
+        boolean note = workNote != null && !workNote.isBlank();
+        if (state == null && closeCode == null && !note && values.isEmpty()) {
+            throw new AbortException(Messages.UpdateChangeStep_nothingToDo());
         }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                Map<String, String> fields = Fields.strings(step.fields);
-                boolean note = step.workNote != null && !step.workNote.isBlank();
-                if (step.state == null && step.closeCode == null && !note && fields.isEmpty()) {
-                    throw new AbortException(Messages.UpdateChangeStep_nothingToDo());
-                }
-                CloseCode code = step.closeCode == null ? null : CloseCode.parse(step.closeCode);
-                ChangeState target = step.state == null ? null : ChangeState.parse(step.state);
-                ServiceNowClient client = client(configured(step.getInstance()), getContext(), step.isVerbose());
-                Changes changes = new Changes(client);
-                StepLog log = new StepLog(getContext().get(TaskListener.class));
-                ChangeRef c = changes.find(step.change);
-                if (!fields.isEmpty()) {
-                    client.update("change_request", c.sysId(), fields);
-                }
-                if (note) {
-                    new WorkNotes(client).add(TicketRef.record("change_request", c.sysId()), JournalField.WORK_NOTES, step.workNote);
-                }
-                if (code != null) {
-                    c = changes.close(c, code, step.closeNotes);
-                } else if (target != null) {
-                    c = changes.setState(c, target);
-                } else {
-                    c = changes.refresh(c);
-                }
-                log.action("ServiceNow", "updated change " + c.number() + " (" + c.state().label() + ") " + c.url());
-                ChangeTickets.record(getContext(), c, code != null ? "closed" : "updated");
-                return ChangeResults.of(c);
-            });
+        CloseCode code = closeCode == null ? null : CloseCode.parse(closeCode);
+        ChangeState target = state == null ? null : ChangeState.parse(state);
+        ServiceNowClient client = client(configured(getInstance()), context, isVerbose());
+        Changes changes = new Changes(client);
+        StepLog log = new StepLog(context.get(TaskListener.class));
+        ChangeRef c = changes.find(change);
+        if (!values.isEmpty()) {
+            client.update("change_request", c.sysId(), values);
         }
+        if (note) {
+            new WorkNotes(client).add(TicketRef.record("change_request", c.sysId()), JournalField.WORK_NOTES, workNote);
+        }
+        if (code != null) {
+            c = changes.close(c, code, closeNotes);
+        } else if (target != null) {
+            c = changes.setState(c, target);
+        } else {
+            c = changes.refresh(c);
+        }
+        log.action("ServiceNow", "updated change " + c.number() + " (" + c.state().label() + ") " + c.url());
+        ChangeTickets.record(context, c, code != null ? "closed" : "updated");
+        return ChangeResults.of(c);
     }
 
     @Extension

@@ -19,9 +19,8 @@ import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +29,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -106,46 +104,32 @@ public final class FlashdutyNotifyStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient FlashdutyNotifyStep step;
-
-        Execution(FlashdutyNotifyStep step, StepContext context) {
-            super(context);
-            this.step = step;
+    private Map<String, Object> run(StepContext context) throws Exception {
+        Run<?, ?> run = context.get(Run.class);
+        StepLog log = new StepLog(context.get(TaskListener.class));
+        BuildContext build = BuildFacts.of(run, context.get(EnvVars.class));
+        EventStatus chosen = status == null ? statusOf(build.result()) : EventStatus.parse(status);
+        FlashdutyClient client = Clients.get().flashduty(FlashdutyConfiguration.get(), run);
+        if (verbose) {
+            client = client.withListener(log.requests("Flashduty"));
         }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                Run<?, ?> run = getContext().get(Run.class);
-                StepLog log = new StepLog(getContext().get(TaskListener.class));
-                BuildContext build = BuildFacts.of(run, getContext().get(EnvVars.class));
-                EventStatus status = step.status == null ? statusOf(build.result()) : EventStatus.parse(step.status);
-                FlashdutyClient client = Clients.get().flashduty(FlashdutyConfiguration.get(), run);
-                if (step.verbose) {
-                    client = client.withListener(log.requests("Flashduty"));
-                }
-                TicketsAction tickets = run.getAction(TicketsAction.class);
-                IncidentLink incident = tickets == null ? null
-                        : tickets.lastIncident().map(t -> new IncidentLink(t.getNumber(), t.getUrl())).orElse(null);
-                TriggerOptions options = new TriggerOptions(status, step.title, step.description, step.alertKey, step.labels, incident);
-                FlashdutyAlerts alerts = new FlashdutyAlerts(client);
-                PushResult pushed = status == EventStatus.OK ? alerts.resolve(build, options) : alerts.trigger(build, options);
-                log.action("Flashduty", (status == EventStatus.OK ? "recovered alert " : "sent " + status.wire() + " alert ")
-                        + pushed.alertKey());
-                TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", status == EventStatus.OK ? "recovered" : "alerted",
-                        status.wire());
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("alertKey", pushed.alertKey());
-                result.put("status", status.wire());
-                return result;
-            });
-        }
+        TicketsAction tickets = run.getAction(TicketsAction.class);
+        IncidentLink incident = tickets == null ? null
+                : tickets.lastIncident().map(t -> new IncidentLink(t.getNumber(), t.getUrl())).orElse(null);
+        TriggerOptions options = new TriggerOptions(chosen, title, description, alertKey, labels, incident);
+        FlashdutyAlerts alerts = new FlashdutyAlerts(client);
+        PushResult pushed = chosen == EventStatus.OK ? alerts.resolve(build, options) : alerts.trigger(build, options);
+        log.action("Flashduty", (chosen == EventStatus.OK ? "recovered alert " : "sent " + chosen.wire() + " alert ")
+                + pushed.alertKey());
+        TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", chosen == EventStatus.OK ? "recovered" : "alerted",
+                chosen.wire());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("alertKey", pushed.alertKey());
+        result.put("status", chosen.wire());
+        return result;
     }
 
     /** What a build's result means as an alert: failure Critical, unstable or aborted Warning, success (or none yet) Ok. */

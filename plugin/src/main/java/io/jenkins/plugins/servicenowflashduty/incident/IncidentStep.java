@@ -16,16 +16,14 @@ import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -186,69 +184,54 @@ public final class IncidentStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    /** Runs the raise or resolve off the Pipeline thread. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient IncidentStep step;
-
-        Execution(IncidentStep step, StepContext context) {
-            super(context);
-            this.step = step;
+    private Map<String, Object> run(StepContext context) throws Exception {
+        String verb = action.toLowerCase(java.util.Locale.ROOT);
+        if (!verb.equals("raise") && !verb.equals("resolve")) {
+            throw new hudson.AbortException(Messages.IncidentStep_badAction(action));
         }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                String action = step.action.toLowerCase(java.util.Locale.ROOT);
-                if (!action.equals("raise") && !action.equals("resolve")) {
-                    throw new hudson.AbortException(Messages.IncidentStep_badAction(step.action));
-                }
-                ServiceNowInstance instance = configured(step.getInstance());
-                Run<?, ?> run = getContext().get(Run.class);
-                EnvVars env = getContext().get(EnvVars.class);
-                BuildContext build = BuildFacts.of(run, env);
-                Incidents incidents = new Incidents(client(instance, getContext(), step.isVerbose()));
-                IncidentOutcome outcome = action.equals("resolve")
-                        ? incidents.resolve(build, step.correlationId, step.closeCode, step.closeNotes)
-                        : incidents.raise(build, request(instance, build, run, env));
-                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", line(outcome));
-                if (outcome.action() != IncidentOutcome.Action.NONE) {
-                    TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
-                            outcome.action().name().toLowerCase(java.util.Locale.ROOT), switch (outcome.action()) {
-                                case CREATED -> "New";
-                                case RESOLVED -> "Resolved";
-                                default -> "Open";
-                            });
-                }
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
-                result.put("number", outcome.number());
-                result.put("sysId", outcome.sysId());
-                result.put("url", outcome.url());
-                return result;
-            });
+        ServiceNowInstance instance = configured(getInstance());
+        Run<?, ?> run = context.get(Run.class);
+        EnvVars env = context.get(EnvVars.class);
+        BuildContext build = BuildFacts.of(run, env);
+        Incidents incidents = new Incidents(client(instance, context, isVerbose()));
+        IncidentOutcome outcome = verb.equals("resolve")
+                ? incidents.resolve(build, correlationId, closeCode, closeNotes)
+                : incidents.raise(build, request(instance, build, run, env));
+        new StepLog(context.get(TaskListener.class)).action("ServiceNow", line(outcome));
+        if (outcome.action() != IncidentOutcome.Action.NONE) {
+            TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
+                    outcome.action().name().toLowerCase(java.util.Locale.ROOT), switch (outcome.action()) {
+                        case CREATED -> "New";
+                        case RESOLVED -> "Resolved";
+                        default -> "Open";
+                    });
         }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
+        result.put("number", outcome.number());
+        result.put("sysId", outcome.sysId());
+        result.put("url", outcome.url());
+        return result;
+    }
 
-        private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {
-            String description = step.description != null ? step.description : defaultDescription(build, run, env);
-            return new IncidentRequest(step.correlationId, step.shortDescription, description, step.urgency, step.impact,
-                    or(step.category, instance.getCategory()), step.subcategory, or(step.assignmentGroup, instance.getAssignmentGroup()),
-                    or(step.caller, instance.getCaller()), or(step.configurationItem, instance.getConfigurationItem()),
-                    io.jenkins.plugins.servicenowflashduty.Fields.strings(step.fields), null);
-        }
+    private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {
+        String text = description != null ? description : defaultDescription(build, run, env);
+        return new IncidentRequest(correlationId, shortDescription, text, urgency, impact,
+                or(category, instance.getCategory()), subcategory, or(assignmentGroup, instance.getAssignmentGroup()),
+                or(caller, instance.getCaller()), or(configurationItem, instance.getConfigurationItem()),
+                io.jenkins.plugins.servicenowflashduty.Fields.strings(fields), null);
+    }
 
-        private static String line(IncidentOutcome o) {
-            return switch (o.action()) {
-                case CREATED -> "created incident " + o.number() + " " + o.url();
-                case UPDATED -> "updated incident " + o.number() + " (still open; added a work note) " + o.url();
-                case RESOLVED -> "resolved incident " + o.number() + " " + o.url();
-                default -> o.message();
-            };
-        }
+    private static String line(IncidentOutcome o) {
+        return switch (o.action()) {
+            case CREATED -> "created incident " + o.number() + " " + o.url();
+            case UPDATED -> "updated incident " + o.number() + " (still open; added a work note) " + o.url();
+            case RESOLVED -> "resolved incident " + o.number() + " " + o.url();
+            default -> o.message();
+        };
     }
 
     /** The build, its link, the stage where known, and the last lines of its log (bounded). */

@@ -5,9 +5,8 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.client.query.RecordQueries;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -65,33 +63,19 @@ public final class QueryStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<List<Map<String, String>>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient QueryStep step;
-
-        Execution(QueryStep step, StepContext context) {
-            super(context);
-            this.step = step;
-        }
-
-        @Override
-        protected List<Map<String, String>> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                RecordQueries queries = new RecordQueries(client(configured(step.getInstance()), getContext(), step.isVerbose()));
-                List<Map<String, String>> rows = queries.run(step.table, step.query,
-                        step.fields == null ? List.of() : step.fields, step.limit);
-                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", "read " + rows.size() + " "
-                        + (rows.size() == 1 ? "row" : "rows") + " of " + step.table);
-                // plain, mutable JDK collections: what Groovy in the sandbox can use without approvals
-                List<Map<String, String>> copy = new ArrayList<>();
-                rows.forEach(r -> copy.add(new LinkedHashMap<>(r)));
-                return copy;
-            });
-        }
+    private List<Map<String, String>> run(StepContext context) throws Exception {
+        RecordQueries queries = new RecordQueries(client(configured(getInstance()), context, isVerbose()));
+        List<Map<String, String>> rows = queries.run(table, query,
+                fields == null ? List.of() : fields, limit);
+        new StepLog(context.get(TaskListener.class)).action("ServiceNow", "read " + rows.size() + " "
+                + (rows.size() == 1 ? "row" : "rows") + " of " + table);
+        // plain, mutable JDK collections: what Groovy in the sandbox can use without approvals
+        List<Map<String, String>> copy = new ArrayList<>();
+        rows.forEach(r -> copy.add(new LinkedHashMap<>(r)));
+        return copy;
     }
 
     @Extension

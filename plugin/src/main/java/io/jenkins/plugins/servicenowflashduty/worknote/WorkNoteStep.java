@@ -11,15 +11,13 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.WorkNotes;
-import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
-import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -82,38 +80,24 @@ public final class WorkNoteStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(this, context);
+        return new StepCall<>(context, this::run);
     }
 
-    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final transient WorkNoteStep step;
-
-        Execution(WorkNoteStep step, StepContext context) {
-            super(context);
-            this.step = step;
-        }
-
-        @Override
-        protected Map<String, Object> run() throws Exception {
-            return StepFailures.sentences(() -> {
-                TicketRef ref = TicketRef.of(step.ticket, step.table, step.sysId);
-                ServiceNowClient client = client(configured(step.getInstance()), getContext(), step.isVerbose());
-                JournalField field = step.customerVisible ? JournalField.COMMENTS : JournalField.WORK_NOTES;
-                SnRecord target = new WorkNotes(client).add(ref, field, step.text);
-                String url = client.recordUrl(ref.table(), target.sysId());
-                new StepLog(getContext().get(TaskListener.class)).action("ServiceNow", (field == JournalField.COMMENTS
-                        ? "added a comment to " : "added a work note to ") + target.number() + " " + url);
-                TicketsAction.record(getContext().get(hudson.model.Run.class), TicketsAction.kindOf(target.number()), target.number(), url,
-                        field == JournalField.COMMENTS ? "commented" : "noted", "");
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("number", target.number());
-                result.put("sysId", target.sysId());
-                result.put("url", url);
-                return result;
-            });
-        }
+    private Map<String, Object> run(StepContext context) throws Exception {
+        TicketRef ref = TicketRef.of(ticket, table, sysId);
+        ServiceNowClient client = client(configured(getInstance()), context, isVerbose());
+        JournalField field = customerVisible ? JournalField.COMMENTS : JournalField.WORK_NOTES;
+        SnRecord target = new WorkNotes(client).add(ref, field, text);
+        String url = client.recordUrl(ref.table(), target.sysId());
+        new StepLog(context.get(TaskListener.class)).action("ServiceNow", (field == JournalField.COMMENTS
+                ? "added a comment to " : "added a work note to ") + target.number() + " " + url);
+        TicketsAction.record(context.get(hudson.model.Run.class), TicketsAction.kindOf(target.number()), target.number(), url,
+                field == JournalField.COMMENTS ? "commented" : "noted", "");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("number", target.number());
+        result.put("sysId", target.sysId());
+        result.put("url", url);
+        return result;
     }
 
     @Extension
