@@ -63,10 +63,9 @@ public final class FailureIncidents extends RunListener<Run<?, ?>> {
             EnvVars env = run.getEnvironment(TaskListener.NULL);
             BuildContext build = BuildFacts.of(run, env);
             IncidentOutcome outcome = raise
-                    ? incidents.raise(build, new IncidentRequest(null, null, IncidentStep.defaultDescription(build, run, env),
-                            rule.getUrgency(), rule.getImpact(), or(rule.getCategory(), instance.getCategory()), null,
-                            or(rule.getAssignmentGroup(), instance.getAssignmentGroup()), or(rule.getCaller(), instance.getCaller()),
-                            or(rule.getConfigurationItem(), instance.getConfigurationItem()), Map.of(), null))
+                    ? incidents.raise(build, instance.withDefaults(new IncidentRequest(null, null, IncidentStep.defaultDescription(build, run, env),
+                            rule.getUrgency(), rule.getImpact(), rule.getCategory(), null, rule.getAssignmentGroup(), rule.getCaller(),
+                            rule.getConfigurationItem(), Map.of(), null)))
                     : incidents.resolve(build, null, null, null);
             if (outcome.action() != IncidentOutcome.Action.NONE) {
                 TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
@@ -81,9 +80,5 @@ public final class FailureIncidents extends RunListener<Run<?, ?>> {
             LOG.log(Level.WARNING, io.jenkins.plugins.servicenowflashduty.Messages.FailureIncidents_failed(run.getFullDisplayName(),
                     e.getMessage()));
         }
-    }
-
-    private static String or(String a, String b) {
-        return a != null ? a : b;
     }
 }

@@ -14,6 +14,7 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ConnectionCheck;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
@@ -114,6 +115,17 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
     @Override
     public Descriptor<ServiceNowInstance> getDescriptor() {
         return Jenkins.get().getDescriptorOrDie(ServiceNowInstance.class);
+    }
+
+    /** The request with this instance's defaults (category, assignment group, caller, CI) where it names none. */
+    public IncidentRequest withDefaults(IncidentRequest r) {
+        return new IncidentRequest(r.correlationKey(), r.shortDescription(), r.description(), r.urgency(), r.impact(),
+                or(r.category(), category), r.subcategory(), or(r.assignmentGroup(), assignmentGroup), or(r.caller(), caller),
+                or(r.configurationItem(), configurationItem), r.extraFields(), r.workNote());
+    }
+
+    private static String or(String given, String fallback) {
+        return given != null ? given : fallback;
     }
 
     /** What identifies the connection (not the defaults): clients are cached by it. */

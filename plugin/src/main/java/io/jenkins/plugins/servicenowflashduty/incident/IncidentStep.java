@@ -219,10 +219,8 @@ public final class IncidentStep extends ServiceNowStepBase {
 
     private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {
         String text = description != null ? description : defaultDescription(build, run, env);
-        return new IncidentRequest(correlationId, shortDescription, text, urgency, impact,
-                or(category, instance.getCategory()), subcategory, or(assignmentGroup, instance.getAssignmentGroup()),
-                or(caller, instance.getCaller()), or(configurationItem, instance.getConfigurationItem()),
-                io.jenkins.plugins.servicenowflashduty.Fields.strings(fields), null);
+        return instance.withDefaults(new IncidentRequest(correlationId, shortDescription, text, urgency, impact, category, subcategory,
+                assignmentGroup, caller, configurationItem, io.jenkins.plugins.servicenowflashduty.Fields.strings(fields), null));
     }
 
     private static String line(IncidentOutcome o) {
@@ -259,9 +257,6 @@ public final class IncidentStep extends ServiceNowStepBase {
         return d.toString();
     }
 
-    private static String or(String a, String b) {
-        return a != null ? a : b;
-    }
 
     /** Snippet generator, help files, and the action drop-down. */
     @Extension
