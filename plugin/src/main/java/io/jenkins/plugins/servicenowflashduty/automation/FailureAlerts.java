@@ -37,8 +37,7 @@ public final class FailureAlerts extends RunListener<Run<?, ?>> {
         }
         Result result = run.getResult();
         boolean trigger = rule.counts(result);
-        Run<?, ?> previous = run.getPreviousCompletedBuild();
-        boolean recover = result == Result.SUCCESS && previous != null && rule.counts(previous.getResult());
+        boolean recover = rule.recovered(run);
         TicketsAction tickets = run.getAction(TicketsAction.class);
         boolean alreadyAlerted = tickets != null && tickets.getTickets().stream().anyMatch(t -> t.getKind() == TicketEntry.Kind.ALERT);
         if (!trigger && !recover || alreadyAlerted) {

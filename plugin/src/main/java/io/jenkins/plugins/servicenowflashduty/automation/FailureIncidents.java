@@ -2,7 +2,6 @@ package io.jenkins.plugins.servicenowflashduty.automation;
 
 import hudson.EnvVars;
 import hudson.Extension;
-import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
@@ -39,10 +38,8 @@ public final class FailureIncidents extends RunListener<Run<?, ?>> {
         if (rule == null || !rule.selects(run.getParent())) {
             return;
         }
-        Result result = run.getResult();
-        boolean raise = rule.counts(result);
-        Run<?, ?> previous = run.getPreviousCompletedBuild();
-        boolean resolve = result == Result.SUCCESS && previous != null && rule.counts(previous.getResult());
+        boolean raise = rule.counts(run.getResult());
+        boolean resolve = rule.recovered(run);
         if (!raise && !resolve || stepsAlreadyDid(run, raise ? "created" : "resolved")) {
             return;
         }

@@ -69,6 +69,12 @@ public abstract class JobFailureRule {
         return result == Result.FAILURE || unstable && result == Result.UNSTABLE || aborted && result == Result.ABORTED;
     }
 
+    /** Whether a completed build is the first success after a counted failure: the job recovered. */
+    boolean recovered(hudson.model.Run<?, ?> run) {
+        hudson.model.Run<?, ?> previous = run.getPreviousCompletedBuild();
+        return run.getResult() == Result.SUCCESS && previous != null && counts(previous.getResult());
+    }
+
     /** Whether the job is selected by the patterns and has not opted out. */
     boolean selects(Job<?, ?> job) {
         String name = job.getFullName();
