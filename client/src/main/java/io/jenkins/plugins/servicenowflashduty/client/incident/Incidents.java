@@ -9,6 +9,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.Created;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Repeat;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
@@ -53,11 +54,25 @@ public final class Incidents {
 
     /** Opens an incident for a failed build, or notes the new failure on the one already open. */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request) {
-        String key = key(build, request.correlationKey());
-        return oneAtATime(key, () -> raiseOrNote(build, request, key));
+        return raise(build, request, null);
     }
 
-    private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key) {
+    /**
+     * {@link #raise(BuildContext, IncidentRequest)} for a queued delivery, which may be carried out again after
+     * an attempt whose end was not recorded: the incident it opens gets {@code repeat}'s sys_id, so finding
+     * that one open means this raise already happened; and its note is not written twice.
+     */
+    public IncidentOutcome raise(BuildContext build, IncidentRequest request, Repeat repeat) {
+        String key = key(build, request.correlationKey());
+        return oneAtATime(key, () -> raiseOrNote(build, request, key, repeat));
+    }
+
+    /** The correlation key a raise or resolve of this build uses: the one requested, else the job's. */
+    public static String correlationKey(BuildContext build, String requested) {
+        return key(build, requested);
+    }
+
+    private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key, Repeat repeat) {
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
                 FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - " failed".length()) + " failed");
         Map<String, String> values = new LinkedHashMap<>();
@@ -70,11 +85,17 @@ public final class Incidents {
         Map<String, String> extra = FieldValues.extra(request.extraFields(), SET_BY_STEP);
 
         SnRecord open = findOpen(key);
+        if (open != null && repeat != null && open.sysId().equals(repeat.sysId())) {
+            return outcome(IncidentOutcome.Action.CREATED, open, "Opened incident " + open.number() + ".");
+        }
         if (open != null) {
             String note = isBlank(request.workNote())
                     ? "Failed again in " + build.displayName() + (build.buildUrl().isEmpty() ? "" : ": " + build.buildUrl())
                     : request.workNote();
-            client.appendJournal(TABLE, open.sysId(), "work_notes", note);
+            if (repeat == null || !repeat.mayHaveHappened()
+                    || !client.journalHasSince(open.sysId(), "work_notes", note, repeat.earlierAttemptSince())) {
+                client.appendJournal(TABLE, open.sysId(), "work_notes", note);
+            }
             return outcome(IncidentOutcome.Action.UPDATED, open, "Incident " + open.number() + " is still open; added a work note.");
         }
         if (!isBlank(request.assignmentGroup())) {
@@ -89,7 +110,8 @@ public final class Incidents {
         values.putAll(extra);
         values.put("correlation_id", key);
         values.put("correlation_display", "Jenkins");
-        Created created = client.create(TABLE, values, openQuery(key), r -> key.equals(r.get("correlation_id")));
+        Created created = client.create(TABLE, values, repeat == null ? null : repeat.sysId(), openQuery(key),
+                r -> key.equals(r.get("correlation_id")));
         SnRecord incident = created.record();
         return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ".");
     }

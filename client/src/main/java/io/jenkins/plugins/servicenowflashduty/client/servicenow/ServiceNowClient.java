@@ -16,6 +16,9 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -52,6 +55,8 @@ public final class ServiceNowClient {
     private static final Set<String> JOURNAL_COLUMNS = Set.of("work_notes", "comments");
     /** Journal times have one-second resolution, so the newest second may hold many entries in any order. */
     private static final int JOURNAL_LOOKBACK = 100;
+    /** ServiceNow's stored date-time form (UTC), which orders like the time it stands for. */
+    private static final DateTimeFormatter JOURNAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final String RAW = "sysparm_exclude_reference_link=true&sysparm_display_value=false";
 
     private final HttpTransport transport;
@@ -215,8 +220,17 @@ public final class ServiceNowClient {
      * each hit checked with {@code isOurs}) and reused if found.
      */
     public Created create(String table, Map<String, String> values, TableQuery existing, Predicate<SnRecord> isOurs) {
+        return create(table, values, null, existing, isOurs);
+    }
+
+    /**
+     * {@link #create(String, Map, TableQuery, Predicate)} with the sys_id given by the caller (a random one when
+     * null): a queued delivery passes the same one on every attempt, across restarts, so its record is found
+     * rather than made twice.
+     */
+    public Created create(String table, Map<String, String> values, String chosenSysId, TableQuery existing, Predicate<SnRecord> isOurs) {
         String t = Tables.table(table);
-        String sysId = Texts.randomHex(16);
+        String sysId = chosenSysId == null ? Texts.randomHex(16) : Tables.sysId(chosenSysId);
         Map<String, String> withId = new LinkedHashMap<>(values);
         withId.put("sys_id", sysId);
         Call call = Call.json("POST", tablePath(t) + "?" + RAW, Json.flatObject(withId), Call.Repeat.ONCE);
@@ -295,6 +309,19 @@ public final class ServiceNowClient {
             throw invalidInput("'" + column + "' is not a journal field; use work_notes or comments.");
         }
         return update(table, sysId, Map.of(column, text), new String[] {"sys_id", "number"});
+    }
+
+    /**
+     * Whether the record's journal already holds an entry with exactly this text written at or after
+     * {@code since}: how a delivery that may have been carried out before (the controller stopped between the
+     * write and its record of it) tells its own note from an older one.
+     */
+    public boolean journalHasSince(String sysId, String column, String text, Instant since) {
+        String from = JOURNAL_TIME.format(since.atOffset(ZoneOffset.UTC));
+        return query("sys_journal_field", TableQuery.where("element_id").is(Tables.sysId(sysId)).and("element").is(column)
+                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value", "sys_created_on").stream()
+                .anyMatch(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value"))
+                        && e.get("sys_created_on").compareTo(from) >= 0);
     }
 
     /** The sys_ids of the newest journal entries of a record holding exactly this text. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.worknote;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Repeat;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
@@ -24,6 +25,11 @@ public final class WorkNotes {
      * @return the ticket, with its number
      */
     public SnRecord add(TicketRef ticket, JournalField field, String text) {
+        return add(ticket, field, text, null);
+    }
+
+    /** {@link #add(TicketRef, JournalField, String)} for a queued delivery: an entry an earlier attempt wrote is not written again. */
+    public SnRecord add(TicketRef ticket, JournalField field, String text, Repeat repeat) {
         if (text == null || text.isBlank()) {
             throw invalidInput("The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
         }
@@ -32,6 +38,10 @@ public final class WorkNotes {
                     + MAX_TEXT + " and attach long logs as a file instead.");
         }
         SnRecord target = ticket.resolve(client);
+        if (repeat != null && repeat.mayHaveHappened()
+                && client.journalHasSince(target.sysId(), field.column(), text, repeat.earlierAttemptSince())) {
+            return target;
+        }
         return client.appendJournal(ticket.table(), target.sysId(), field.column(), text);
     }
 

@@ -1,0 +1,360 @@
+package io.jenkins.plugins.servicenowflashduty.client.delivery;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes that must reach ServiceNow or Flashduty even when they are down for hours or the controller
+ * restarts: each is on disk before it is attempted, attempted in the background with {@link Backoff} until
+ * it goes out, and removed only then. Deliveries with the same key go out in the order they were queued
+ * (a later one waits while an earlier one fails); different keys do not hold each other up. The queue is
+ * bounded: a full queue refuses with a sentence rather than dropping anything silently.
+ *
+ * <p>Exactly once: the attempt count is written before each attempt, so after a restart the operation knows
+ * an earlier attempt may have succeeded and looks for its effect before acting ({@link Delivery#repeat()}).
+ */
+public final class Outbox implements AutoCloseable {
+    /** Carries out one delivery; returning means it went out. */
+    @FunctionalInterface
+    public interface Handler {
+        void deliver(Delivery delivery) throws Exception;
+    }
+
+    /** Where an attempt's result goes besides the queue itself (the plugin records it on the build). */
+    public interface Observer {
+        default void delivered(Delivery delivery) {
+        }
+
+        default void failed(Delivery delivery, String sentence) {
+        }
+    }
+
+    private static final Duration IDLE_CHECK = Duration.ofMinutes(1);
+
+    private final DeliveryFiles files;
+    private final int capacity;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Handler handler;
+    private final Observer observer;
+    private final Object lock = new Object();
+    private final TreeMap<Long, Delivery> pending = new TreeMap<>();
+    private long nextSequence;
+    private int unreadable;
+    private long refused;
+    private int failuresInARow;
+    private Instant failingSince;
+    private String lastError = "";
+    private boolean wake;
+    private volatile boolean closed;
+    private Thread worker;
+
+    private Outbox(DeliveryFiles files, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer) {
+        this.files = files;
+        this.capacity = capacity;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.handler = handler;
+        this.observer = observer;
+    }
+
+    /**
+     * Opens the queue kept in {@code directory}, with what an earlier run left there; nothing is sent until
+     * {@link #start()}.
+     */
+    public static Outbox open(Path directory, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer)
+            throws IOException {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        Outbox outbox = new Outbox(new DeliveryFiles(directory), capacity, backoff, clock, handler, observer);
+        DeliveryFiles.Loaded loaded = outbox.files.load();
+        for (Delivery d : loaded.deliveries()) {
+            outbox.pending.put(d.sequence(), d);
+        }
+        outbox.unreadable = loaded.unreadable();
+        outbox.nextSequence = outbox.pending.isEmpty() ? 1 : outbox.pending.lastKey() + 1;
+        return outbox;
+    }
+
+    /**
+     * Queues a write; it is on disk when this returns.
+     *
+     * @throws QueueFullException when the queue already holds its limit
+     * @throws UncheckedIOException when the directory cannot be written
+     */
+    public Delivery add(QueuedWrites.Write write, String origin) {
+        synchronized (lock) {
+            if (pending.size() >= capacity) {
+                refused++;
+                throw new QueueFullException("The delivery queue already holds " + pending.size() + " deliveries, its limit; "
+                        + write.summary() + " was not queued.");
+            }
+            Instant now = clock.instant();
+            Delivery d = new Delivery(Texts.randomHex(16), nextSequence, write.key(), write.kind(), write.summary(), origin,
+                    write.payload(), now, 0, null, now, "", false);
+            store(d);
+            nextSequence++;
+            pending.put(d.sequence(), d);
+            wakeWorker();
+            return d;
+        }
+    }
+
+    /** Every delivery waiting, oldest first. */
+    public List<Delivery> pending() {
+        synchronized (lock) {
+            return new ArrayList<>(pending.values());
+        }
+    }
+
+    public Optional<Delivery> find(String id) {
+        synchronized (lock) {
+            return pending.values().stream().filter(d -> d.id().equals(id)).findFirst();
+        }
+    }
+
+    /** Makes a delivery due now, held or not; false when there is no such delivery. */
+    public boolean retry(String id) {
+        synchronized (lock) {
+            Optional<Delivery> d = find(id);
+            d.ifPresent(found -> {
+                Delivery due = found.dueAt(clock.instant());
+                store(due);
+                pending.put(due.sequence(), due);
+                wakeWorker();
+            });
+            return d.isPresent();
+        }
+    }
+
+    /** Drops a delivery for good; false when there is no such delivery. */
+    public boolean discard(String id) {
+        synchronized (lock) {
+            Optional<Delivery> d = find(id);
+            d.ifPresent(found -> {
+                pending.remove(found.sequence());
+                delete(found);
+                wakeWorker(); // the next delivery of its key may go now
+            });
+            return d.isPresent();
+        }
+    }
+
+    public OutboxHealth health() {
+        synchronized (lock) {
+            int held = (int) pending.values().stream().filter(Delivery::held).count();
+            return new OutboxHealth(pending.size(), held, failuresInARow, failingSince, lastError, refused, unreadable);
+        }
+    }
+
+    public Path directory() {
+        return files.directory();
+    }
+
+    /**
+     * Attempts every delivery that is due and first in line for its key, then the ones that became first in
+     * line, until none is left to attempt now.
+     *
+     * @return how many went out
+     */
+    public int deliverDue() {
+        int total = 0;
+        int delivered;
+        do {
+            delivered = 0;
+            for (Delivery d : firstInLineAndDue()) {
+                if (Thread.currentThread().isInterrupted() || closed) {
+                    return total;
+                }
+                if (attempt(d)) {
+                    delivered++;
+                }
+            }
+            total += delivered;
+        } while (delivered > 0);
+        return total;
+    }
+
+    /** Starts the background thread that delivers; one per queue. */
+    public void start() {
+        synchronized (lock) {
+            if (worker == null && !closed) {
+                worker = new Thread(this::work, "ServiceNow and Flashduty deliveries");
+                worker.setDaemon(true);
+                worker.start();
+            }
+        }
+    }
+
+    /** Stops delivering (an attempt under way is interrupted; it stays queued and counts as possibly done). */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            t = worker;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void work() {
+        while (!closed) {
+            try {
+                deliverDue();
+            } catch (RuntimeException e) {
+                noteFailure(sentence(e)); // the directory could not be written: try again after a pause
+            }
+            synchronized (lock) {
+                try {
+                    if (!wake && !closed) {
+                        lock.wait(Math.max(1, untilNextDue().toMillis()));
+                    }
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        return;
+                    }
+                }
+                wake = false;
+            }
+        }
+    }
+
+    private List<Delivery> firstInLineAndDue() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            Set<String> keys = new HashSet<>();
+            List<Delivery> due = new ArrayList<>();
+            for (Delivery d : pending.values()) {
+                if (keys.add(d.key()) && !d.held() && !d.nextAttemptAt().isAfter(now)) {
+                    due.add(d);
+                }
+            }
+            return due;
+        }
+    }
+
+    private Duration untilNextDue() {
+        Instant now = clock.instant();
+        Set<String> keys = new HashSet<>();
+        Duration wait = IDLE_CHECK;
+        for (Delivery d : pending.values()) {
+            if (keys.add(d.key()) && !d.held()) {
+                Duration until = Duration.between(now, d.nextAttemptAt());
+                if (until.compareTo(wait) < 0) {
+                    wait = until;
+                }
+            }
+        }
+        return wait.isNegative() ? Duration.ZERO : wait;
+    }
+
+    private boolean attempt(Delivery due) {
+        Delivery started;
+        synchronized (lock) {
+            if (pending.get(due.sequence()) != due) {
+                return false; // discarded or retried meanwhile
+            }
+            started = due.starting(clock.instant());
+            store(started); // before the attempt: after a crash, the next attempt knows this one may have gone out
+            pending.put(started.sequence(), started);
+        }
+        try {
+            handler.deliver(started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            failed(started, e);
+            return false;
+        }
+        synchronized (lock) {
+            pending.remove(started.sequence());
+            delete(started);
+            failuresInARow = 0;
+            failingSince = null;
+        }
+        observer.delivered(started);
+        return true;
+    }
+
+    private void failed(Delivery d, Exception e) {
+        String sentence = sentence(e);
+        boolean hold = waitingWillNotHelp(e);
+        Delivery after = d.failed(sentence, hold, clock.instant().plus(backoff.after(d.attempts())));
+        synchronized (lock) {
+            if (pending.containsKey(d.sequence())) {
+                store(after);
+                pending.put(after.sequence(), after);
+            }
+        }
+        noteFailure(sentence);
+        observer.failed(after, sentence);
+    }
+
+    private void noteFailure(String sentence) {
+        synchronized (lock) {
+            failuresInARow++;
+            if (failingSince == null) {
+                failingSince = clock.instant();
+            }
+            lastError = sentence;
+        }
+    }
+
+    /** Bad input, a missing record or a refusing business rule stay so however long one waits. */
+    static boolean waitingWillNotHelp(Exception e) {
+        if (e instanceof Undeliverable) {
+            return true;
+        }
+        return e instanceof ApiException api
+                && (api.problem() == Problem.INVALID_INPUT || api.problem() == Problem.NOT_FOUND || api.problem() == Problem.REFUSED);
+    }
+
+    private static String sentence(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private void store(Delivery d) {
+        try {
+            files.write(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the delivery queue in " + files.directory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(Delivery d) {
+        try {
+            files.delete(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not remove a delivered entry from " + files.directory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void wakeWorker() {
+        wake = true;
+        lock.notifyAll();
+    }
+}

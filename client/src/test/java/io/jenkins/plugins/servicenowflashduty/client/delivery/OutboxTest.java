@@ -1,0 +1,310 @@
+package io.jenkins.plugins.servicenowflashduty.client.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
+import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
+import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SimulatedInstance;
+import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
+import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The delivery queue against the simulator over real HTTP: outages, order per key, restarts, a full queue. */
+class OutboxTest {
+    private static final String INSTANCE = "sandbox";
+    @TempDir
+    Path dir;
+    private Simulator sim;
+    private final TestClock clock = new TestClock();
+    private final List<String> delivered = new CopyOnWriteArrayList<>();
+    private Outbox outbox;
+
+    @BeforeEach
+    void start() throws IOException {
+        sim = Simulator.start();
+        outbox = open(targets());
+    }
+
+    @AfterEach
+    void stop() {
+        outbox.close();
+        sim.close();
+    }
+
+    private Outbox open(QueuedWrites.Targets targets) throws IOException {
+        return open(d -> QueuedWrites.perform(d, targets), 100);
+    }
+
+    private Outbox open(Outbox.Handler handler, int capacity) throws IOException {
+        return Outbox.open(dir, capacity, new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), clock, handler, new Outbox.Observer() {
+            @Override
+            public void delivered(Delivery d) {
+                delivered.add(d.kind());
+            }
+        });
+    }
+
+    private QueuedWrites.Targets targets() {
+        return new QueuedWrites.Targets() {
+            @Override
+            public ServiceNowClient serviceNow(String instance, Delivery d) {
+                assertEquals(INSTANCE, instance);
+                return SimulatedInstance.client(sim);
+            }
+
+            @Override
+            public FlashdutyClient flashduty(Delivery d) {
+                return new FlashdutyClient(sim.baseUrl(), true, SecretValue.of(FlashdutySimulator.INTEGRATION_KEY),
+                        HttpSettings.defaults("x").withSleeper(new RecordingSleeper()));
+            }
+        };
+    }
+
+    private static BuildContext build(int n, String result) {
+        return new BuildContext("team/nightly", n, "https://ci.example.com/job/team/job/nightly/" + n + "/", result, "", "", "ci.example.com");
+    }
+
+    private List<Map<String, String>> incidents() {
+        return sim.serviceNow().records("incident");
+    }
+
+    /** Passes of the worker, each after the longest backoff, until nothing is left or the limit is reached. */
+    private void deliverOverTime(int passes) {
+        for (int i = 0; i < passes && !outbox.pending().isEmpty(); i++) {
+            outbox.deliverDue();
+            clock.advance(Duration.ofMinutes(11));
+        }
+    }
+
+    @Test
+    void aRaiseQueuedWhileServiceNowRefusesEverythingArrivesOnceItIsBack() {
+        sim.faults().on("*", "/api/now").respond(503);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "team/nightly#7");
+        deliverOverTime(5);
+
+        assertEquals(1, outbox.pending().size());
+        Delivery waiting = outbox.pending().get(0);
+        assertEquals(5, waiting.attempts());
+        assertFalse(waiting.held(), "an outage is waited out, not held");
+        assertTrue(waiting.lastError().contains("503"), waiting.lastError());
+        OutboxHealth health = outbox.health();
+        assertEquals(5, health.failuresInARow());
+        assertTrue(health.needsAttention(3));
+        assertEquals(waiting.lastError(), health.lastError());
+        assertTrue(incidents().isEmpty());
+
+        sim.faults().clear();
+        deliverOverTime(1);
+        assertTrue(outbox.pending().isEmpty());
+        assertEquals(1, incidents().size());
+        assertEquals("jenkins:ci.example.com:team/nightly", incidents().get(0).get("correlation_id"));
+        assertEquals(0, outbox.health().failuresInARow());
+        assertNull(outbox.health().failingSince());
+        assertEquals(List.of(QueuedWrites.RAISE), delivered);
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count(), "a delivered write leaves nothing behind");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aResolveNeverOvertakesItsRaiseButOtherKeysGoOn() {
+        sim.faults().on("POST", "/api/now/table/incident").respond(503); // creates fail, queries and updates work
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "");
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(8, "SUCCESS"), null, null, null), "");
+        outbox.add(QueuedWrites.alert(build(7, "FAILURE"), TriggerOptions.defaults(), false), "");
+        outbox.deliverDue();
+
+        assertEquals(List.of(QueuedWrites.ALERT), delivered, "the alert has its own key");
+        assertEquals(2, outbox.pending().size());
+        assertEquals(0, outbox.pending().get(1).attempts(), "the resolve waits for its raise");
+
+        sim.faults().clear();
+        deliverOverTime(3);
+        assertEquals(List.of(QueuedWrites.ALERT, QueuedWrites.RAISE, QueuedWrites.RESOLVE), delivered);
+        assertEquals(1, incidents().size());
+        assertEquals("6", incidents().get(0).get("state"), "raised, then resolved: in that order");
+    }
+
+    @Test
+    void aRaiseThatWentOutBeforeTheControllerStoppedIsNotRepeatedAfterTheRestart() throws IOException {
+        outbox.close();
+        // the write happens, then the controller stops before the queue records it
+        outbox = open(d -> {
+            QueuedWrites.perform(d, targets());
+            throw new IllegalStateException("controller stopped");
+        }, 100);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "");
+        outbox.deliverDue();
+        assertEquals(1, incidents().size());
+        outbox.close();
+
+        outbox = open(targets());
+        assertEquals(1, outbox.pending().size(), "still queued after the restart");
+        deliverOverTime(2);
+        assertTrue(outbox.pending().isEmpty());
+        assertEquals(1, incidents().size(), "one incident, not two");
+        String sysId = incidents().get(0).get("sys_id");
+        assertTrue(sim.serviceNow().journal("incident", sysId, "work_notes").isEmpty(), "and no 'failed again' note for its own build");
+    }
+
+    @Test
+    void aNoteOnAnOpenIncidentIsNotWrittenTwiceAfterARestart() throws IOException {
+        new Incidents(SimulatedInstance.client(sim)).raise(build(6, "FAILURE"), IncidentRequest.defaults());
+        outbox.close();
+        outbox = open(d -> {
+            QueuedWrites.perform(d, targets());
+            throw new IllegalStateException("controller stopped");
+        }, 100);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "");
+        outbox.add(QueuedWrites.note(INSTANCE, TicketRef.number(incidents().get(0).get("number")), JournalField.WORK_NOTES,
+                "Deployed to staging", "team/nightly #7"), "");
+        outbox.deliverDue();
+        outbox.close();
+
+        outbox = open(targets());
+        deliverOverTime(2);
+        assertTrue(outbox.pending().isEmpty());
+        assertEquals(1, incidents().size());
+        List<String> notes = sim.serviceNow().journal("incident", incidents().get(0).get("sys_id"), "work_notes");
+        assertEquals(2, notes.size(), "one 'failed again' note and one work note: " + notes);
+    }
+
+    @Test
+    void anIdenticalNoteFromAnEarlierBuildDoesNotCountAsThisDeliverysOwn() throws IOException {
+        new Incidents(SimulatedInstance.client(sim)).raise(build(6, "FAILURE"), IncidentRequest.defaults());
+        String number = incidents().get(0).get("number");
+        outbox.add(QueuedWrites.note(INSTANCE, TicketRef.number(number), JournalField.WORK_NOTES, "Nightly failed", "#6"), "");
+        outbox.deliverDue();
+        // the second one fails once after ServiceNow wrote it, so its repeat has to look
+        sim.faults().on("PATCH", "/api/now/table/incident").times(1).afterProcessing().respond(502);
+        clock.advance(Duration.ofHours(2));
+        outbox.add(QueuedWrites.note(INSTANCE, TicketRef.number(number), JournalField.WORK_NOTES, "Nightly failed", "#7"), "");
+        deliverOverTime(3);
+        assertEquals(2, sim.serviceNow().journal("incident", incidents().get(0).get("sys_id"), "work_notes").size());
+    }
+
+    @Test
+    void badInputIsHeldForAnAdministratorWhoMayRetryOrDiscardIt() {
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), new IncidentRequest(null, null, null, "9", null, null, null, null,
+                null, null, Map.of(), null)), "");
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(8, "SUCCESS"), null, null, null), "");
+        deliverOverTime(3);
+        Delivery held = outbox.pending().get(0);
+        assertTrue(held.held());
+        assertEquals(1, held.attempts(), "not tried again by itself");
+        assertTrue(held.lastError().contains("urgency"), held.lastError());
+        assertEquals(1, outbox.health().held());
+
+        assertTrue(outbox.retry(held.id()));
+        outbox.deliverDue();
+        assertEquals(2, outbox.pending().get(0).attempts());
+
+        assertTrue(outbox.discard(held.id()));
+        assertFalse(outbox.discard(held.id()));
+        outbox.deliverDue();
+        assertTrue(outbox.pending().isEmpty(), "the resolve behind it went");
+        assertEquals(List.of(QueuedWrites.RESOLVE), delivered);
+    }
+
+    @Test
+    void aFullQueueRefusesWithASentenceAndCountsIt() throws IOException {
+        outbox.close();
+        outbox = open(d -> QueuedWrites.perform(d, targets()), 2);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(1, "FAILURE"), IncidentRequest.defaults()), "");
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "");
+        QueueFullException full = assertThrows(QueueFullException.class,
+                () -> outbox.add(QueuedWrites.raise(INSTANCE, build(3, "FAILURE"), IncidentRequest.defaults()), ""));
+        assertEquals("The delivery queue already holds 2 deliveries, its limit; raise the incident jenkins:ci.example.com:team/nightly "
+                + "for team/nightly #3 was not queued.", full.getMessage());
+        assertEquals(1, outbox.health().refused());
+        assertTrue(outbox.health().needsAttention(3));
+    }
+
+    @Test
+    void anUnreadableFileIsSetAsideAndReported() throws IOException {
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "");
+        outbox.close();
+        Files.writeString(dir.resolve("000000000009-broken.json"), "{ not json");
+        outbox = open(targets());
+        assertEquals(1, outbox.pending().size());
+        assertEquals(1, outbox.health().unreadable());
+        assertTrue(Files.exists(dir.resolve("000000000009-broken.json.unreadable")));
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(3, "SUCCESS"), null, null, null), "");
+        assertEquals(List.of(1L, 2L), outbox.pending().stream().map(Delivery::sequence).toList(), "numbering goes on after the restart");
+    }
+
+    @Test
+    void theWorkerDeliversAnAlertAndItsRecoveryInTheBackgroundAfterAnOutage() throws Exception {
+        outbox.close();
+        Clock real = Clock.systemUTC();
+        outbox = Outbox.open(dir, 100, new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), real,
+                d -> QueuedWrites.perform(d, targets()), new Outbox.Observer() { });
+        sim.faults().on("POST", "/event/").times(3).respond(500);
+        outbox.start();
+        outbox.add(QueuedWrites.alert(build(7, "FAILURE"), new TriggerOptions(EventStatus.CRITICAL, null, null, "nightly", Map.of(), null),
+                false), "");
+        outbox.add(QueuedWrites.alert(build(8, "SUCCESS"), new TriggerOptions(null, null, null, "nightly", Map.of(), null), true), "");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!outbox.pending().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(outbox.pending().isEmpty(), "left: " + outbox.pending());
+        var alert = sim.flashduty().alert("nightly").orElseThrow();
+        assertEquals(List.of("Critical", "Ok"), alert.events().stream().map(e -> e.status()).toList());
+        assertTrue(alert.recovered());
+    }
+
+    /** A clock the test moves, so backoffs pass without waiting. */
+    private static final class TestClock extends Clock {
+        private Instant now = Instant.now(); // ServiceNow (the simulator) stamps journal entries with the real time
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
