@@ -1,6 +1,5 @@
 package io.jenkins.plugins.servicenowflashduty.automation;
 
-import hudson.EnvVars;
 import hudson.Extension;
 import hudson.model.Result;
 import hudson.model.Run;
@@ -9,21 +8,23 @@ import hudson.model.listeners.RunListener;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
-import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.IncidentLink;
-import io.jenkins.plugins.servicenowflashduty.client.flashduty.PushResult;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
-import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
+import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
+import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Carries out {@link AlertOnFailure}: after a selected job's build completes, a counted failure triggers the
- * job's alert and the first success after one recovers it, on the plugin's pool. A build whose own
- * {@code flashdutyNotify} already spoke is left alone.
+ * job's alert and the first success after one recovers it, through the delivery queue (never on the thread
+ * that finishes the build). A build whose own {@code flashdutyNotify} already spoke, or queued that, is left
+ * alone.
  */
 @Extension
 public final class FailureAlerts extends RunListener<Run<?, ?>> {
@@ -39,30 +40,22 @@ public final class FailureAlerts extends RunListener<Run<?, ?>> {
         boolean trigger = rule.counts(result);
         boolean recover = rule.recovered(run);
         TicketsAction tickets = run.getAction(TicketsAction.class);
-        boolean alreadyAlerted = tickets != null && tickets.getTickets().stream().anyMatch(t -> t.getKind() == TicketEntry.Kind.ALERT);
+        boolean alreadyAlerted = tickets != null && tickets.getTickets().stream().anyMatch(t -> t.getKind() == TicketEntry.Kind.ALERT)
+                || Deliveries.get().stepQueued(run, QueuedWrites.ALERT, QueuedWrites.RECOVER);
         if (!trigger && !recover || alreadyAlerted) {
             return;
         }
-        Clients.get().background().submit(() -> deliver(run, rule, trigger, result));
-    }
-
-    private static void deliver(Run<?, ?> run, AlertOnFailure rule, boolean trigger, Result result) {
         try {
-            FlashdutyAlerts alerts = new FlashdutyAlerts(Clients.get().flashduty(FlashdutyConfiguration.get(), run));
-            EnvVars env = run.getEnvironment(TaskListener.NULL);
-            BuildContext build = BuildFacts.of(run, env);
-            TicketsAction tickets = run.getAction(TicketsAction.class);
+            BuildContext build = BuildFacts.of(run, run.getEnvironment(TaskListener.NULL));
             IncidentLink incident = tickets == null ? null
                     : tickets.lastIncident().map(t -> new IncidentLink(t.getNumber(), t.getUrl())).orElse(null);
             EventStatus status = result == Result.FAILURE ? EventStatus.CRITICAL : EventStatus.WARNING;
             TriggerOptions options = new TriggerOptions(trigger ? status : EventStatus.OK, null, null, null, rule.labelMap(), incident);
-            PushResult pushed = trigger ? alerts.trigger(build, options) : alerts.resolve(build, options);
-            TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", (trigger ? "alerted" : "recovered") + " (admin-wide)",
-                    trigger ? status.wire() : EventStatus.OK.wire());
+            Deliveries.get().queueForRule(QueuedWrites.alert(build, options, !trigger), run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, io.jenkins.plugins.servicenowflashduty.Messages.FailureAlerts_failed(run.getFullDisplayName(), e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, Messages.FailureAlerts_notQueued(run.getFullDisplayName(), String.valueOf(e.getMessage() == null ? e : e.getMessage())));
         }
     }
 }

@@ -78,7 +78,7 @@ public abstract class JobFailureRule {
     /** Whether the job is selected by the patterns and has not opted out. */
     boolean selects(Job<?, ?> job) {
         String name = job.getFullName();
-        return matchesAny(includes, name) && !matchesAny(excludes, name) && !OptOutProperty.optedOut(job);
+        return matchesAny(includes, name) && !matchesAny(excludes, name) && !OptOutProperty.optedOut(job) && !FolderOptOutProperty.optedOut(job);
     }
 
     private static boolean matchesAny(String patterns, String name) {

@@ -79,8 +79,11 @@ public final class Clients {
         return cachedServiceNow(instance, main, oauth);
     }
 
-    /** The client for the configuration page's test button (an admin, at the root). */
-    ServiceNowClient forConfigurationPage(ServiceNowInstance instance) throws ConfigurationException {
+    /**
+     * The client with credentials stored at the root, for the administrator's own configuration: the test
+     * button (an admin's request) and an admin-wide incident whose build is gone (the system).
+     */
+    public ServiceNowClient serviceNowAtRoot(ServiceNowInstance instance) throws ConfigurationException {
         StandardCredentials main = instance.getCredentialsId() == null ? null
                 : rootCredential(instance.getName(), instance.getCredentialsId(), StandardCredentials.class);
         StandardUsernamePasswordCredentials oauth = instance.getOauthCredentialsId() == null ? null
@@ -142,6 +145,14 @@ public final class Clients {
         }
         StringCredentials key = credentialById(config.getIntegrationKeyCredentialsId(), StringCredentials.class, run, "Flashduty");
         return cachedFlashduty(config.getBaseUrl(), config.isAllowPlainHttp(), key);
+    }
+
+    /**
+     * The Flashduty client with the key stored at the root, for the administrator's own configuration: an
+     * admin-wide alert whose build is gone. The caller is an administrator or the system.
+     */
+    public FlashdutyClient flashdutyAtRoot(FlashdutyConfiguration config) throws ConfigurationException {
+        return flashdutyForConfigurationPage(config.getBaseUrl(), config.getIntegrationKeyCredentialsId(), config.isAllowPlainHttp());
     }
 
     FlashdutyClient flashdutyForConfigurationPage(String baseUrl, String credentialsId, boolean allowPlainHttp)

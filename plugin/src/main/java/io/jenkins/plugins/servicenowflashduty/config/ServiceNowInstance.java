@@ -212,7 +212,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
             candidate.setOauthCredentialsId(oauthCredentialsId);
             candidate.setAllowPlainHttp(allowPlainHttp);
             try {
-                return FormValidation.ok(ConnectionCheck.run(Clients.get().forConfigurationPage(candidate)));
+                return FormValidation.ok(ConnectionCheck.run(Clients.get().serviceNowAtRoot(candidate)));
             } catch (ApiException e) {
                 return FormValidation.error(e.getMessage());
             } catch (ConfigurationException e) {

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.flashduty;
 
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.Util;
@@ -43,6 +45,7 @@ public final class FlashdutyNotifyStep extends Step {
     private String alertKey;
     private Map<String, Object> labels;
     private boolean verbose;
+    private boolean durable;
 
     @DataBoundConstructor
     public FlashdutyNotifyStep() {
@@ -102,6 +105,16 @@ public final class FlashdutyNotifyStep extends Step {
         this.verbose = verbose;
     }
 
+    /** Queue the write and return at once; it is delivered in the background, also after a restart. */
+    public boolean isDurable() {
+        return durable;
+    }
+
+    @DataBoundSetter
+    public void setDurable(boolean durable) {
+        this.durable = durable;
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new StepCall<>(context, this::run);
@@ -120,6 +133,9 @@ public final class FlashdutyNotifyStep extends Step {
         IncidentLink incident = tickets == null ? null
                 : tickets.lastIncident().map(t -> new IncidentLink(t.getNumber(), t.getUrl())).orElse(null);
         TriggerOptions options = new TriggerOptions(chosen, title, description, alertKey, labels, incident);
+        if (durable) {
+            return StepQueue.queue(context, "Flashduty", QueuedWrites.alert(build, options, chosen == EventStatus.OK));
+        }
         FlashdutyAlerts alerts = new FlashdutyAlerts(client);
         PushResult pushed = chosen == EventStatus.OK ? alerts.resolve(build, options) : alerts.trigger(build, options);
         log.action("Flashduty", (chosen == EventStatus.OK ? "recovered alert " : "sent " + chosen.wire() + " alert ")

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.servicenowflashduty.incident;
 
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.Util;
@@ -47,6 +50,7 @@ public final class IncidentStep extends ServiceNowStepBase {
     private String caller;
     private String configurationItem;
     private String correlationId;
+    private boolean durable;
     private String closeCode;
     private String closeNotes;
     private Map<String, Object> fields;
@@ -182,6 +186,16 @@ public final class IncidentStep extends ServiceNowStepBase {
         this.fields = fields;
     }
 
+    /** Queue the write and return at once; it is delivered in the background, also after a restart. */
+    public boolean isDurable() {
+        return durable;
+    }
+
+    @DataBoundSetter
+    public void setDurable(boolean durable) {
+        this.durable = durable;
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new StepCall<>(context, this::run);
@@ -196,7 +210,13 @@ public final class IncidentStep extends ServiceNowStepBase {
         Run<?, ?> run = context.get(Run.class);
         EnvVars env = context.get(EnvVars.class);
         BuildContext build = BuildFacts.of(run, env);
-        Incidents incidents = new Incidents(client(instance, context, isVerbose()));
+        ServiceNowClient client = client(instance, context, isVerbose()); // the credentials this build may use, checked now
+        if (durable) {
+            return StepQueue.queue(context, "ServiceNow", verb.equals("resolve")
+                    ? QueuedWrites.resolve(instance.getName(), build, correlationId, closeCode, closeNotes)
+                    : QueuedWrites.raise(instance.getName(), build, request(instance, build, run, env)));
+        }
+        Incidents incidents = new Incidents(client);
         IncidentOutcome outcome = verb.equals("resolve")
                 ? incidents.resolve(build, correlationId, closeCode, closeNotes)
                 : incidents.raise(build, request(instance, build, run, env));

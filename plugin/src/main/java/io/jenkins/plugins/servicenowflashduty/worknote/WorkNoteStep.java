@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.worknote;
 
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.TaskListener;
@@ -31,6 +33,7 @@ public final class WorkNoteStep extends ServiceNowStepBase {
     private String table;
     private String sysId;
     private boolean customerVisible;
+    private boolean durable;
 
     @DataBoundConstructor
     public WorkNoteStep(String text) {
@@ -78,6 +81,16 @@ public final class WorkNoteStep extends ServiceNowStepBase {
         this.customerVisible = customerVisible;
     }
 
+    /** Queue the write and return at once; it is delivered in the background, also after a restart. */
+    public boolean isDurable() {
+        return durable;
+    }
+
+    @DataBoundSetter
+    public void setDurable(boolean durable) {
+        this.durable = durable;
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new StepCall<>(context, this::run);
@@ -87,6 +100,10 @@ public final class WorkNoteStep extends ServiceNowStepBase {
         TicketRef ref = TicketRef.of(ticket, table, sysId);
         ServiceNowClient client = client(configured(getInstance()), context, isVerbose());
         JournalField field = customerVisible ? JournalField.COMMENTS : JournalField.WORK_NOTES;
+        if (durable) {
+            return StepQueue.queue(context, "ServiceNow", QueuedWrites.note(configured(getInstance()).getName(), ref, field, text,
+                    context.get(hudson.model.Run.class).getFullDisplayName()));
+        }
         SnRecord target = new WorkNotes(client).add(ref, field, text);
         String url = client.recordUrl(ref.table(), target.sysId());
         new StepLog(context.get(TaskListener.class)).action("ServiceNow", (field == JournalField.COMMENTS
