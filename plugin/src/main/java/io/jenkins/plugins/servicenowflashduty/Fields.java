@@ -20,8 +20,8 @@ public final class Fields {
             } else if (v instanceof CharSequence || v instanceof Number || v instanceof Boolean) {
                 out.put(k, v.toString());
             } else {
-                throw ApiException.invalidInput("The field '" + k + "' has a " + v.getClass().getSimpleName()
-                        + " value; fields take text, numbers or booleans.");
+                String kind = v instanceof java.util.Map ? "a map" : v instanceof Iterable || v.getClass().isArray() ? "a list" : "an object";
+                throw ApiException.invalidInput("The field '" + k + "' has " + kind + " as its value; fields take text, numbers or booleans.");
             }
         });
         return out;

@@ -87,11 +87,15 @@ class ConfigurationTest {
         try (Simulator sim = Simulator.start()) {
             Sandbox.configure(sim);
             ServiceNowInstance.DescriptorImpl d = j.jenkins.getDescriptorByType(ServiceNowInstance.DescriptorImpl.class);
-            String ok = d.doTestConnection(sim.baseUrl(), "sn", null, true).renderHtml();
+            String ok = d.doTestConnection("prod", sim.baseUrl(), "sn", null, true).renderHtml();
             assertTrue(ok.contains("Connected to 127.0.0.1 as jenkins"), ok);
             assertTrue(ok.contains("It has the roles incidents and changes need."), ok);
-            String plain = d.doTestConnection(sim.baseUrl(), "sn", null, false).renderHtml();
+            String plain = d.doTestConnection("prod", sim.baseUrl(), "sn", null, false).renderHtml();
             assertTrue(plain.contains("The URL must use https://"), plain);
+            // the sentence names the instance being edited and says where the credential was looked for
+            String missing = d.doTestConnection("prod", sim.baseUrl(), "no-such-id", null, true).renderHtml();
+            assertTrue(missing.contains("The credential &#039;no-such-id&#039; of ServiceNow instance &#039;prod&#039; is not among the global credentials"),
+                    missing);
             String sent = FlashdutyConfiguration.get().doSendTestAlert(sim.baseUrl(), "fd", true).renderHtml();
             assertTrue(sent.contains("Flashduty accepted the test alert"), sent);
             assertEquals(1, sim.flashduty().alerts().size());

@@ -320,6 +320,9 @@ class StepsTest {
         assertRefused("serviceNowUpdateChange change: 'CHG0030001'", "Nothing to update; give a state, a closeCode, a workNote or fields.");
         assertRefused("flashdutyNotify status: 'Panic'", "Panic");
         assertRefused("serviceNowQuery table: 'incident', limit: 0", "The limit must be between 1 and 10000, not 0.");
+        assertRefused("serviceNowWaitForApproval change: 'CHG0030001', timeoutMinutes: 0", "The approval timeout must be at least 1 minute, not 0.");
+        assertRefused("serviceNowWaitForApproval change: 'CHG0030001', pollIntervalSeconds: 0", "The poll interval must be at least 1 second, not 0.");
+        assertRefused("serviceNowIncident fields: [tags: ['a', 'b']]", "The field 'tags' has a list as its value; fields take text, numbers or booleans.");
 
         ServiceNowInstance plain = new ServiceNowInstance("plain", sim.baseUrl(), "sn"); // http:// not allowed
         ServiceNowInstance missing = new ServiceNowInstance("missing", "https://acme.service-now.com", "no-such-credential");

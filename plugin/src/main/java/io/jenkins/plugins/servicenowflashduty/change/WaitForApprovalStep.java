@@ -71,8 +71,8 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new Execution(context, getInstance(), change, ApprovalWaiting.timeoutMillis(timeoutMinutes),
-                ApprovalWaiting.intervalMillis(pollIntervalSeconds), failOnReject, isVerbose());
+        return io.jenkins.plugins.servicenowflashduty.run.StepFailures.sentences(() -> new Execution(context, getInstance(), change,
+                ApprovalWaiting.timeoutMillis(timeoutMinutes), ApprovalWaiting.intervalMillis(pollIntervalSeconds), failOnReject, isVerbose()));
     }
 
     /**

@@ -85,9 +85,9 @@ public final class Clients {
      */
     public ServiceNowClient serviceNowAtRoot(ServiceNowInstance instance) throws ConfigurationException {
         StandardCredentials main = instance.getCredentialsId() == null ? null
-                : rootCredential(instance.getName(), instance.getCredentialsId(), StandardCredentials.class);
+                : rootCredential("ServiceNow instance '" + instance.getName() + "'", instance.getCredentialsId(), StandardCredentials.class);
         StandardUsernamePasswordCredentials oauth = instance.getOauthCredentialsId() == null ? null
-                : rootCredential(instance.getName(), instance.getOauthCredentialsId(), StandardUsernamePasswordCredentials.class);
+                : rootCredential("ServiceNow instance '" + instance.getName() + "'", instance.getOauthCredentialsId(), StandardUsernamePasswordCredentials.class);
         return cachedServiceNow(instance, main, oauth);
     }
 
@@ -197,7 +197,7 @@ public final class Clients {
                 CredentialsProvider.lookupCredentialsInItemGroup(StandardCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of()),
                 CredentialsMatchers.withId(id));
         if (any == null) {
-            throw new ConfigurationException(Messages.Clients_credentialNotFound(id, owner));
+            throw new ConfigurationException(Messages.Clients_credentialNotFoundAtRoot(id, owner));
         }
         if (!type.isInstance(any)) {
             throw new ConfigurationException(Messages.Clients_credentialWrongType(id, owner, kind(type)));

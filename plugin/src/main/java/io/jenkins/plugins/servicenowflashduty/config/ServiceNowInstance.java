@@ -205,10 +205,12 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
 
         /** Reads one incident as the configured user and says who that is and which roles it lacks. */
         @POST
-        public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId,
+        public FormValidation doTestConnection(@QueryParameter String name, @QueryParameter String url, @QueryParameter String credentialsId,
                                                @QueryParameter String oauthCredentialsId, @QueryParameter boolean allowPlainHttp) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            ServiceNowInstance candidate = new ServiceNowInstance("test", url, credentialsId);
+            // named as on the form, so a sentence about its credential names the instance being edited
+            String shown = name == null || name.isBlank() ? Messages.ServiceNowInstance_unnamed() : name.strip();
+            ServiceNowInstance candidate = new ServiceNowInstance(shown, url, credentialsId);
             candidate.setOauthCredentialsId(oauthCredentialsId);
             candidate.setAllowPlainHttp(allowPlainHttp);
             try {

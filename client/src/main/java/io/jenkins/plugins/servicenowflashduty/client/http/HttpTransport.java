@@ -214,8 +214,12 @@ public final class HttpTransport {
         try {
             return body.open();
         } catch (IOException e) {
+            if (e instanceof java.io.InterruptedIOException) {
+                throw new ApiException(Problem.INTERRUPTED, 0, "Reading the content to send to " + settings.serviceName()
+                        + " was interrupted.", e);
+            }
             throw new ApiException(Problem.INVALID_INPUT, 0, "Could not read the content to send to " + settings.serviceName()
-                    + " (" + e.getClass().getSimpleName() + "); check that the file exists and is readable.", e);
+                    + "; check that the file exists and is readable.", e);
         }
     }
 
@@ -319,7 +323,7 @@ public final class HttpTransport {
                     + "; check the URL, the network and the Jenkins proxy settings.";
             case TLS -> "The secure connection to " + service + " at " + host
                     + " failed; check the URL and that Jenkins trusts the server's certificate.";
-            case TIMEOUT -> service + " at " + host + " did not answer in time; try again later or raise the timeout.";
+            case TIMEOUT -> service + " at " + host + " did not answer in time; try again later.";
             default -> "The connection to " + service + " at " + host + " was lost before an answer came; try again later.";
         };
         return new ApiException(problem == Problem.SERVER_ERROR ? Problem.UNREACHABLE : problem, 0, sentence, e);

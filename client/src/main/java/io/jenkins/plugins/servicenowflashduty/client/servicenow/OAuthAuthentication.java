@@ -147,7 +147,9 @@ public final class OAuthAuthentication implements Authentication {
             if (e.getCause() instanceof ApiException api) {
                 throw new ApiException(api.problem(), api.status(), api.getMessage(), api);
             }
-            throw new IllegalStateException(e.getCause());
+            // not a failure the client knows: its message might quote the token answer, so only its kind is told
+            throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "Getting an OAuth token from ServiceNow failed unexpectedly ("
+                    + e.getCause().getClass().getSimpleName() + "); please report it.", e.getCause());
         }
     }
 

@@ -34,7 +34,7 @@ public final class WorkNotes {
             throw invalidInput("The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
         }
         if (text.length() > MAX_TEXT) {
-            throw invalidInput("The note is " + text.length() + " characters long; keep it under "
+            throw invalidInput("The note is " + text.length() + " characters long; keep it to at most "
                     + MAX_TEXT + " and attach long logs as a file instead.");
         }
         SnRecord target = ticket.resolve(client);

@@ -171,7 +171,7 @@ class HttpTransportTest {
         sim.faults().on("GET", "/api/now/table/incident").delay(Duration.ofMillis(1500));
         ApiException e = assertThrows(ApiException.class, () -> quick.send(Call.get("/api/now/table/incident")));
         assertEquals(Problem.TIMEOUT, e.problem());
-        assertEquals("ServiceNow at 127.0.0.1 did not answer in time; try again later or raise the timeout.", e.getMessage());
+        assertEquals("ServiceNow at 127.0.0.1 did not answer in time; try again later.", e.getMessage());
     }
 
     @Test
