@@ -114,6 +114,12 @@ class AutomationTest {
         io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert alert = sim.flashduty().alerts().get(0);
         assertEquals("web", alert.events().get(0).labels().get("team"));
         assertTrue(alert.alertKey().endsWith(":checkout-nightly"), alert.alertKey());
+        // recorded on the build right after Flashduty answered
+        eventually(() -> p.getBuildByNumber(1).getAction(io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction.class) != null,
+                "the alert on the build page");
+        io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry shown = p.getBuildByNumber(1)
+                .getAction(io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction.class).getTickets().get(0);
+        assertEquals("Critical", shown.getState(), "the build page shows Flashduty's own word");
         p.getBuildersList().clear();
         j.buildAndAssertSuccess(p);
         eventually(() -> sim.flashduty().alerts().get(0).recovered(), "recovered");

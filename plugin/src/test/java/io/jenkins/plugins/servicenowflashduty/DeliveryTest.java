@@ -11,6 +11,7 @@ import io.jenkins.plugins.servicenowflashduty.automation.FolderOptOutProperty;
 import io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.Delivery;
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
 import io.jenkins.plugins.servicenowflashduty.delivery.DeliveryMonitor;
@@ -125,6 +126,12 @@ class DeliveryTest {
         j.buildAndAssertStatus(Result.FAILURE, p);
         eventually(() -> pending().size() == 1, "queued");
         String id = pending().get(0).id();
+        p.getBuildersList().clear();
+        j.buildAndAssertSuccess(p);
+        eventually(() -> pending().size() == 2, "the resolve queued behind the raise");
+        JenkinsRule.WebClient admin0 = j.createWebClient().login("admin");
+        String page = admin0.goTo(PAGE).asNormalizedText();
+        assertTrue(page.contains("after the delivery above it for the same ticket or alert"), page);
 
         JenkinsRule.WebClient reader = j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("reader");
         for (String button : List.of("retryAll", "retry?id=" + id, "discard?id=" + id)) {
@@ -136,10 +143,11 @@ class DeliveryTest {
         JenkinsRule.WebClient admin = j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("admin");
         int get = admin.goTo(PAGE + "discard?id=" + id).getWebResponse().getStatusCode();
         assertTrue(get == 404 || get == 405, "GET discard answered " + get);
-        assertEquals(1, pending().size(), "still there after all that");
+        assertEquals(2, pending().size(), "still there after all that");
 
         assertEquals(200, post(admin, PAGE + "discard?id=" + id).getWebResponse().getStatusCode());
-        assertTrue(pending().isEmpty());
+        assertEquals(1, pending().size());
+        assertEquals(QueuedWrites.RESOLVE, pending().get(0).kind());
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.jenkins.plugins.servicenowflashduty.client.delivery.OutboxHealth;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueueFullException;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.Undeliverable;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.PushResult;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
@@ -51,6 +52,8 @@ public final class Deliveries {
     static final String DIRECTORY = "servicenow-flashduty-deliveries";
     /** The queue's bound: enough for an outage of a day on a large controller, small enough to list. */
     private static final int CAPACITY = SystemProperties.getInteger(Deliveries.class.getName() + ".capacity", 10_000);
+    /** Keys sent side by side: a rate-limited Flashduty must not hold up ServiceNow, nor one instance another. */
+    private static final int PARALLELISM = 4;
     private static final String STEP = "step:";
     private static final String RULE = "rule:";
 
@@ -81,7 +84,7 @@ public final class Deliveries {
                     public void failed(Delivery d, String sentence) {
                         LOG.log(Level.INFO, "{0}: {1}", new Object[] {d.summary(), sentence});
                     }
-                });
+                }, PARALLELISM);
             } catch (IOException e) {
                 throw new UncheckedIOException(Messages.Deliveries_cannotOpen(dir, e.getMessage()), e);
             }
@@ -183,7 +186,7 @@ public final class Deliveries {
         } else if (result instanceof PushResult pushed) {
             boolean recovered = d.kind().equals(QueuedWrites.RECOVER);
             TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", (recovered ? "recovered" : "alerted") + how,
-                    recovered ? "Ok" : d.payload().path("status").asText("Critical"));
+                    recovered ? EventStatus.OK.wire() : EventStatus.valueOf(d.payload().path("status").asText("CRITICAL")).wire());
         }
     }
 }

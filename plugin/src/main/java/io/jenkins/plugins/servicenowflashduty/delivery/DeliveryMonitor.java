@@ -1,9 +1,12 @@
 package io.jenkins.plugins.servicenowflashduty.delivery;
 
 import hudson.Extension;
+import hudson.Util;
 import hudson.model.AdministrativeMonitor;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.OutboxHealth;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Warns administrators when deliveries keep failing, wait for them (held after a failure waiting cannot
@@ -27,6 +30,15 @@ public final class DeliveryMonitor extends AdministrativeMonitor {
     /** For message.jelly. */
     public OutboxHealth getHealth() {
         return Deliveries.get().health();
+    }
+
+    public String getFailingFor() {
+        return failingFor(getHealth());
+    }
+
+    static String failingFor(OutboxHealth health) {
+        return health.failingSince() == null ? ""
+                : Util.getTimeSpanString(Math.max(0, Duration.between(health.failingSince(), Instant.now()).toMillis()));
     }
 
     public String getPageUrl() {

@@ -9,7 +9,10 @@ import io.jenkins.plugins.servicenowflashduty.client.delivery.Delivery;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.OutboxHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpRedirect;
 import org.kohsuke.stapler.HttpResponse;
@@ -57,17 +60,24 @@ public final class PendingDeliveries extends ManagementLink {
     public List<Row> getRows() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         Instant now = Instant.now();
-        return Deliveries.get().pending().stream().map(d -> new Row(d, now)).toList();
+        Set<String> keys = new HashSet<>();
+        List<Row> rows = new ArrayList<>();
+        for (Delivery d : Deliveries.get().pending()) {
+            rows.add(new Row(d, now, !keys.add(d.key())));
+        }
+        return rows;
     }
 
     /** One delivery as the page shows it. */
     public static final class Row {
         private final Delivery delivery;
         private final Instant now;
+        private final boolean behindAnother;
 
-        Row(Delivery delivery, Instant now) {
+        Row(Delivery delivery, Instant now, boolean behindAnother) {
             this.delivery = delivery;
             this.now = now;
+            this.behindAnother = behindAnother;
         }
 
         public String getId() {
@@ -95,6 +105,9 @@ public final class PendingDeliveries extends ManagementLink {
             if (delivery.held()) {
                 return Messages.PendingDeliveries_held();
             }
+            if (behindAnother) {
+                return Messages.PendingDeliveries_behind();
+            }
             Duration until = Duration.between(now, delivery.nextAttemptAt());
             return until.isNegative() || until.isZero() ? Messages.PendingDeliveries_now()
                     : Messages.PendingDeliveries_in(Util.getTimeSpanString(until.toMillis()));
@@ -108,6 +121,11 @@ public final class PendingDeliveries extends ManagementLink {
     public OutboxHealth getHealth() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return Deliveries.get().health();
+    }
+
+    /** How long attempts have been failing, e.g. {@code 12 min}; empty while they do not. */
+    public String getFailingFor() {
+        return DeliveryMonitor.failingFor(getHealth());
     }
 
     @POST

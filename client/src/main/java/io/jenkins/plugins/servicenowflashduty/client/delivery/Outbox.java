@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes that must reach ServiceNow or Flashduty even when they are down for hours or the controller
@@ -61,14 +65,21 @@ public final class Outbox implements AutoCloseable {
     private boolean wake;
     private volatile boolean closed;
     private Thread worker;
+    /** Sends the first deliveries of different keys side by side, so one slow service does not hold up the other; null for one at a time. */
+    private final ExecutorService senders;
 
-    private Outbox(DeliveryFiles files, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer) {
+    private Outbox(DeliveryFiles files, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer, int parallelism) {
         this.files = files;
         this.capacity = capacity;
         this.backoff = backoff;
         this.clock = clock;
         this.handler = handler;
         this.observer = observer;
+        this.senders = parallelism <= 1 ? null : Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "ServiceNow and Flashduty delivery");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -77,10 +88,16 @@ public final class Outbox implements AutoCloseable {
      */
     public static Outbox open(Path directory, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer)
             throws IOException {
+        return open(directory, capacity, backoff, clock, handler, observer, 1);
+    }
+
+    /** {@link #open(Path, int, Backoff, Clock, Handler, Observer)}, sending up to {@code parallelism} keys at once. */
+    public static Outbox open(Path directory, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer,
+                              int parallelism) throws IOException {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        Outbox outbox = new Outbox(new DeliveryFiles(directory), capacity, backoff, clock, handler, observer);
+        Outbox outbox = new Outbox(new DeliveryFiles(directory), capacity, backoff, clock, handler, observer, parallelism);
         DeliveryFiles.Loaded loaded = outbox.files.load();
         for (Delivery d : loaded.deliveries()) {
             outbox.pending.put(d.sequence(), d);
@@ -175,18 +192,46 @@ public final class Outbox implements AutoCloseable {
         int total = 0;
         int delivered;
         do {
-            delivered = 0;
-            for (Delivery d : firstInLineAndDue()) {
-                if (Thread.currentThread().isInterrupted() || closed) {
-                    return total;
-                }
-                if (attempt(d)) {
+            List<Delivery> due = firstInLineAndDue();
+            delivered = senders == null || due.size() < 2 ? oneAtATime(due) : sideBySide(due);
+            total += delivered;
+        } while (delivered > 0 && !closed && !Thread.currentThread().isInterrupted());
+        return total;
+    }
+
+    private int oneAtATime(List<Delivery> due) {
+        int delivered = 0;
+        for (Delivery d : due) {
+            if (Thread.currentThread().isInterrupted() || closed) {
+                break;
+            }
+            if (attempt(d)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    private int sideBySide(List<Delivery> due) {
+        List<Future<Boolean>> attempts = new ArrayList<>();
+        for (Delivery d : due) {
+            attempts.add(senders.submit(() -> attempt(d)));
+        }
+        int delivered = 0;
+        for (Future<Boolean> a : attempts) {
+            try {
+                if (a.get()) {
                     delivered++;
                 }
+            } catch (InterruptedException e) {
+                attempts.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                noteFailure(String.valueOf(e.getCause().getMessage())); // the directory could not be written
             }
-            total += delivered;
-        } while (delivered > 0);
-        return total;
+        }
+        return delivered;
     }
 
     /** Starts the background thread that delivers; one per queue. */
@@ -208,6 +253,9 @@ public final class Outbox implements AutoCloseable {
             closed = true;
             lock.notifyAll();
             t = worker;
+        }
+        if (senders != null) {
+            senders.shutdownNow();
         }
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();

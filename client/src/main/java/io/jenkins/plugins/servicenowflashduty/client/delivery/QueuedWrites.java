@@ -8,6 +8,7 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.IncidentLink;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
+import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
@@ -115,6 +116,21 @@ public final class QueuedWrites {
      */
     public static Object perform(Delivery d, Targets targets) throws Exception {
         JsonNode p = d.payload();
+        Targets patient = new Targets() { // briefly: the queue's own backoff takes over after a failed attempt
+            @Override
+            public ServiceNowClient serviceNow(String instance, Delivery delivery) throws Exception {
+                return targets.serviceNow(instance, delivery).withRetry(RetryPolicy.queued());
+            }
+
+            @Override
+            public FlashdutyClient flashduty(Delivery delivery) throws Exception {
+                return targets.flashduty(delivery).withRetry(RetryPolicy.queued());
+            }
+        };
+        return perform(d, p, patient);
+    }
+
+    private static Object perform(Delivery d, JsonNode p, Targets targets) throws Exception {
         return switch (d.kind()) {
             case RAISE -> new Incidents(targets.serviceNow(text(p, "instance"), d)).raise(build(p.path("build")), request(p.path("request")),
                     d.repeat());

@@ -15,6 +15,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
+import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import java.io.IOException;
 import java.util.Set;
@@ -60,6 +61,11 @@ public final class FlashdutyClient {
     /** The same client, reporting each attempt to a build's log. */
     public FlashdutyClient withListener(RequestListener listener) {
         return new FlashdutyClient(transport.withListener(listener), integrationKey);
+    }
+
+    /** The same client, trying each request as the policy says (a queued delivery's shorter patience). */
+    public FlashdutyClient withRetry(RetryPolicy policy) {
+        return new FlashdutyClient(transport.withRetry(policy), integrationKey);
     }
 
     /**

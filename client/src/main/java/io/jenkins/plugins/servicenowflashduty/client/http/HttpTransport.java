@@ -51,6 +51,11 @@ public final class HttpTransport {
         return new HttpTransport(baseUrl, settings.withListener(listener), authentication);
     }
 
+    /** The same connection pool and credentials, another patience (a queued delivery's shorter one). */
+    public HttpTransport withRetry(RetryPolicy policy) {
+        return new HttpTransport(baseUrl, settings.withRetry(policy), authentication);
+    }
+
     /** The same connection pool, other credentials (e.g. the token endpoint's client authentication). */
     public HttpTransport withAuthentication(Authentication other) {
         return new HttpTransport(baseUrl, settings, other);

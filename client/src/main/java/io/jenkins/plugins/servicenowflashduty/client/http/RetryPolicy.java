@@ -26,6 +26,14 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMinutes(2));
     }
 
+    /**
+     * Two attempts, 30 seconds in all: for a delivery from the queue, which has its own backoff of minutes
+     * behind it and must not keep the deliveries behind it waiting through a long {@code Retry-After}.
+     */
+    public static RetryPolicy queued() {
+        return new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
     /** One attempt only. */
     public static RetryPolicy none() {
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2));

@@ -14,6 +14,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Outcome;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
+import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import java.io.IOException;
 import java.time.Instant;
@@ -83,6 +84,11 @@ public final class ServiceNowClient {
     /** Shares the connection pool; reports every attempt to the listener (a build's log). */
     public ServiceNowClient withListener(RequestListener listener) {
         return new ServiceNowClient(transport.withListener(listener), changeApi);
+    }
+
+    /** Shares the connection pool; tries each request as the policy says (a queued delivery's shorter patience). */
+    public ServiceNowClient withRetry(RetryPolicy policy) {
+        return new ServiceNowClient(transport.withRetry(policy), changeApi);
     }
 
     HttpTransport http() {

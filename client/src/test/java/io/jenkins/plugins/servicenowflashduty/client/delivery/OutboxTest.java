@@ -10,6 +10,7 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
 import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
@@ -32,6 +33,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,6 +285,31 @@ class OutboxTest {
         var alert = sim.flashduty().alert("nightly").orElseThrow();
         assertEquals(List.of("Critical", "Ok"), alert.events().stream().map(e -> e.status()).toList());
         assertTrue(alert.recovered());
+    }
+
+    @Test
+    void aSlowKeyDoesNotHoldUpTheOthersWhenSendingSideBySide() throws Exception {
+        outbox.close();
+        CountDownLatch otherKeyDone = new CountDownLatch(1);
+        outbox = Outbox.open(dir, 100, new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), clock, d -> {
+            if (d.key().equals("slow")) {
+                // a Flashduty answering after a long Retry-After, say: it must not keep the other key waiting
+                if (!otherKeyDone.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the other key was held up behind this one");
+                }
+            } else {
+                otherKeyDone.countDown();
+            }
+        }, new Outbox.Observer() {
+            @Override
+            public void delivered(Delivery d) {
+                delivered.add(d.key());
+            }
+        }, 2);
+        outbox.add(new QueuedWrites.Write("slow", "test", "a slow one", Json.MAPPER.createObjectNode()), "");
+        outbox.add(new QueuedWrites.Write("quick", "test", "a quick one", Json.MAPPER.createObjectNode()), "");
+        assertEquals(2, outbox.deliverDue());
+        assertEquals(List.of("quick", "slow"), delivered);
     }
 
     /** A clock the test moves, so backoffs pass without waiting. */
