@@ -59,9 +59,8 @@ public final class Outbox implements AutoCloseable {
     private long nextSequence;
     private int unreadable;
     private long refused;
-    private int failuresInARow;
-    private Instant failingSince;
-    private String lastError = "";
+    /** The last time the queue's directory could not be written, as a sentence; empty once it can again. */
+    private String directoryError = "";
     private boolean wake;
     private volatile boolean closed;
     private Thread worker;
@@ -173,8 +172,20 @@ public final class Outbox implements AutoCloseable {
 
     public OutboxHealth health() {
         synchronized (lock) {
-            int held = (int) pending.values().stream().filter(Delivery::held).count();
-            return new OutboxHealth(pending.size(), held, failuresInARow, failingSince, lastError, refused, unreadable);
+            int held = 0;
+            int failing = 0;
+            Delivery worst = null;
+            Instant since = null;
+            for (Delivery d : pending.values()) {
+                held += d.held() ? 1 : 0;
+                if (!d.lastError().isEmpty()) {
+                    failing++;
+                    worst = worst == null || d.attempts() > worst.attempts() ? d : worst;
+                    since = since == null || d.firstAttemptAt() != null && d.firstAttemptAt().isBefore(since) ? d.firstAttemptAt() : since;
+                }
+            }
+            String last = !directoryError.isEmpty() ? directoryError : worst == null ? "" : worst.lastError();
+            return new OutboxHealth(pending.size(), held, failing, worst == null ? 0 : worst.attempts(), since, last, refused, unreadable);
         }
     }
 
@@ -228,7 +239,7 @@ public final class Outbox implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (ExecutionException e) {
-                noteFailure(String.valueOf(e.getCause().getMessage())); // the directory could not be written
+                directoryFailed(String.valueOf(e.getCause().getMessage())); // the directory could not be written
             }
         }
         return delivered;
@@ -272,7 +283,7 @@ public final class Outbox implements AutoCloseable {
             try {
                 deliverDue();
             } catch (RuntimeException e) {
-                noteFailure(sentence(e)); // the directory could not be written: try again after a pause
+                directoryFailed(sentence(e)); // the directory could not be written: try again after a pause
             }
             synchronized (lock) {
                 try {
@@ -340,8 +351,7 @@ public final class Outbox implements AutoCloseable {
         synchronized (lock) {
             pending.remove(started.sequence());
             delete(started);
-            failuresInARow = 0;
-            failingSince = null;
+            directoryError = "";
         }
         observer.delivered(started);
         return true;
@@ -357,17 +367,12 @@ public final class Outbox implements AutoCloseable {
                 pending.put(after.sequence(), after);
             }
         }
-        noteFailure(sentence);
         observer.failed(after, sentence);
     }
 
-    private void noteFailure(String sentence) {
+    private void directoryFailed(String sentence) {
         synchronized (lock) {
-            failuresInARow++;
-            if (failingSince == null) {
-                failingSince = clock.instant();
-            }
-            lastError = sentence;
+            directoryError = sentence;
         }
     }
 
