@@ -34,6 +34,12 @@ class WebMethodSecurityTest {
     private static final List<String> FILLERS = List.of(INSTANCE + "fillCredentialsIdItems", INSTANCE + "fillOauthCredentialsIdItems",
             FLASHDUTY + "fillIntegrationKeyCredentialsIdItems", SERVICENOW + "fillDefaultInstanceItems");
 
+    /** The snippet generator's fixed choices: only for those who may configure the job. */
+    private static final List<String> STEP_FILLERS = List.of(
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.incident.IncidentStep/fillActionItems",
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.change.CreateChangeStep/fillTypeItems",
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.flashduty.FlashdutyNotifyStep/fillStatusItems");
+
     @Test
     void getIsRefusedEverywhere(JenkinsRule j) throws Exception {
         JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
@@ -42,6 +48,9 @@ class WebMethodSecurityTest {
         }
         assertRefusedGet(wc.goTo("descriptorByName/io.jenkins.plugins.servicenowflashduty.incident.IncidentStep/fillInstanceItems", null)
                 .getWebResponse().getStatusCode(), "fillInstanceItems");
+        for (String filler : STEP_FILLERS) {
+            assertRefusedGet(wc.goTo(filler, null).getWebResponse().getStatusCode(), filler);
+        }
     }
 
     @Test
@@ -65,10 +74,18 @@ class WebMethodSecurityTest {
             }
             Page instances = post(j, reader, "job/x/descriptorByName/io.jenkins.plugins.servicenowflashduty.incident.IncidentStep/fillInstanceItems");
             assertEquals(false, instances.getWebResponse().getContentAsString().contains("sandbox"));
+            for (String filler : STEP_FILLERS) {
+                String body = post(j, reader, "job/x/" + filler).getWebResponse().getContentAsString();
+                assertEquals(true, body.contains("\"values\":[]"), filler + " to a reader: " + body);
+            }
             JenkinsRule.WebClient admin = j.createWebClient().login("admin");
             assertEquals(true, post(j, admin, INSTANCE + "fillCredentialsIdItems").getWebResponse().getContentAsString().contains("\"sn\""));
             assertEquals(true, post(j, admin, "job/x/descriptorByName/io.jenkins.plugins.servicenowflashduty.incident.IncidentStep/fillInstanceItems")
                     .getWebResponse().getContentAsString().contains("sandbox"));
+            for (String filler : STEP_FILLERS) {
+                String body = post(j, admin, "job/x/" + filler).getWebResponse().getContentAsString();
+                assertEquals(false, body.contains("\"values\":[]"), filler + " to an admin: " + body);
+            }
             assertEquals(job, j.jenkins.getItem("x"));
         }
     }
