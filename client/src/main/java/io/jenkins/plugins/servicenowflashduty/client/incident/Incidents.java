@@ -13,6 +13,7 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.Repeat;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Tables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +144,7 @@ public final class Incidents {
             lock.lockInterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(Problem.TIMEOUT, 0,
+            throw new ApiException(Problem.INTERRUPTED, 0,
                     "Interrupted while another build was updating the incident for " + key + ".", e);
         }
         try {
@@ -163,16 +164,23 @@ public final class Incidents {
         return TableQuery.where("correlation_id").is(key).and("state").in(OPEN_STATES).orderBy("sys_created_on");
     }
 
-    /** A user given by sys_id, user_name or full name. */
+    /** A user given by sys_id, user_name or full name; one sentence naming both fields when neither matches. */
     private String resolveUser(String user) {
-        try {
-            return client.resolveReference("sys_user", "user_name", user);
-        } catch (ApiException e) {
-            if (e.problem() != Problem.INVALID_INPUT) {
-                throw e;
-            }
-            return client.resolveReference("sys_user", "name", user);
+        String v = user.strip();
+        if (Tables.isSysId(v)) {
+            return v;
         }
+        for (String field : List.of("user_name", "name")) {
+            List<SnRecord> found = client.query("sys_user", TableQuery.where(field).is(v), 2, "sys_id", field).stream()
+                    .filter(r -> v.equals(r.get(field))).toList();
+            if (found.size() == 1) {
+                return found.get(0).sysId();
+            }
+            if (found.size() > 1) {
+                throw invalidInput("Several ServiceNow users have the " + field + " '" + v + "'; give the user_name or sys_id of the one you mean.");
+            }
+        }
+        throw invalidInput("ServiceNow has no user whose user_name or name is '" + v + "'; check it or give the user's sys_id.");
     }
 
     /** The caller's code if the instance knows it; otherwise the instance's usual "solved" code. */

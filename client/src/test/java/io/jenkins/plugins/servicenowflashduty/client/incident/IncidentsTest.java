@@ -153,6 +153,9 @@ class IncidentsTest {
                 refused(() -> incidents.raise(build(1, "FAILURE"), with("  ", null, null, null))));
         assertEquals("ServiceNow has no sys_user_group whose name is 'Nobody'; check the name or give its sys_id.",
                 refused(() -> incidents.raise(build(1, "FAILURE"), with(null, null, "Nobody", null))));
+        assertEquals("ServiceNow has no user whose user_name or name is 'Nobody Known'; check it or give the user's sys_id.",
+                refused(() -> incidents.raise(build(1, "FAILURE"), new IncidentRequest(null, null, null, null, null, null, null, null,
+                        "Nobody Known", null, null, null))));
         assertEquals("'Bad Field' is not a ServiceNow field name; use the column name, e.g. u_team.",
                 refused(() -> incidents.raise(build(1, "FAILURE"), with(null, null, null, Map.of("Bad Field", "x")))));
         assertEquals("The field correlation_id is set by the step itself and cannot be given as an extra field.",
