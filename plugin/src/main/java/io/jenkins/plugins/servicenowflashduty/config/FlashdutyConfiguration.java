@@ -108,7 +108,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         try {
-            BaseUrl.parse(value, allowPlainHttp);
+            BaseUrl.parse(value, allowPlainHttp, io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient.DEFAULT_API_URL);
             return FormValidation.ok();
         } catch (ApiException e) {
             return FormValidation.error(e.getMessage());
@@ -134,7 +134,8 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         try {
             FlashdutyClient client = Clients.get().flashdutyForConfigurationPage(baseUrl, integrationKeyCredentialsId, allowPlainHttp);
             String requestId = new FlashdutyAlerts(client).sendTest(Jenkins.get().getRootUrl()).requestId();
-            return FormValidation.ok(Messages.FlashdutyConfiguration_testSent(requestId.isEmpty() ? "-" : requestId));
+            return FormValidation.ok(requestId.isEmpty() ? Messages.FlashdutyConfiguration_testSentNoId()
+                    : Messages.FlashdutyConfiguration_testSent(requestId));
         } catch (ApiException | ConfigurationException e) {
             return FormValidation.error(e.getMessage());
         }

@@ -133,7 +133,7 @@ public final class ApprovalWatcher {
                 poll(changes.subList(from, Math.min(changes.size(), from + BATCH)));
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Approval polling round failed: {0}", e.toString());
+            LOG.log(Level.WARNING, "An approval polling round failed unexpectedly; the waits go on and their deadlines still apply", e);
         } finally {
             expire();
             stopIfIdle();

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 import static io.jenkins.plugins.servicenowflashduty.client.http.Texts.isBlank;
 
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
@@ -103,6 +104,12 @@ public final class FlashdutyAlerts {
             putIfPresent(labels, "servicenow_incident_url", options.incident().url());
         }
         if (options.labels() != null) {
+            int room = AlertEvent.MAX_LABELS - labels.size();
+            if (options.labels().size() > room) {
+                // the limit is Flashduty's, on all labels: say how many are left for the caller's own
+                throw invalidInput("An alert can have at most " + AlertEvent.MAX_LABELS + " labels; the plugin adds " + labels.size()
+                        + " about the build, so give at most " + room + ", not " + options.labels().size() + ".");
+            }
             for (Map.Entry<String, ?> e : options.labels().entrySet()) {
                 if (!isBlank(e.getKey())) {
                     labels.remove(AlertEvent.labelKey(e.getKey()));

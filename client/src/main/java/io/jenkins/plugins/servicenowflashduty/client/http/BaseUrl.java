@@ -19,8 +19,13 @@ public final class BaseUrl {
      * @throws ApiException with {@link Problem#INVALID_INPUT} and a sentence naming the fix
      */
     public static BaseUrl parse(String text, boolean allowPlainHttp) {
+        return parse(text, allowPlainHttp, "https://acme.service-now.com");
+    }
+
+    /** {@link #parse(String, boolean)}, with the example its sentences give (a Flashduty URL for Flashduty). */
+    public static BaseUrl parse(String text, boolean allowPlainHttp, String example) {
         if (text == null || text.isBlank()) {
-            throw invalidInput("The URL is empty; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("The URL is empty; enter the full address, e.g. " + example + ".");
         }
         String trimmed = text.trim();
         while (trimmed.endsWith("/")) {
@@ -30,17 +35,17 @@ public final class BaseUrl {
         try {
             uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. " + example + ".");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. https://acme.service-now.com.");
+            throw invalidInput("'" + safe(trimmed) + "' is not a valid URL; enter the full address, e.g. " + example + ".");
         }
         if (uri.getRawUserInfo() != null) {
             throw invalidInput("The URL must not contain a user name or password; use a Jenkins credential instead.");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw invalidInput("The URL must not contain a query or fragment; enter only the address, e.g. https://acme.service-now.com.");
+            throw invalidInput("The URL must not contain a query or fragment; enter only the address, e.g. " + example + ".");
         }
         if (scheme.equals("http") && !allowPlainHttp) {
             throw invalidInput("The URL must use https://; plain http:// is only accepted when it is explicitly allowed, e.g. for a local sandbox.");

@@ -78,6 +78,21 @@ class FlashdutyAlertsTest {
     }
 
     @Test
+    void theLabelLimitCountsWhatThePluginAddsAndSaysHowManyAreLeft() {
+        java.util.Map<String, Object> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 45; i++) {
+            many.put("l" + i, "v");
+        }
+        // FAILED has job, build, result, url, branch and commit: 6 of Flashduty's 50
+        ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+                () -> alerts.trigger(FAILED, new TriggerOptions(null, null, null, null, many, null)));
+        assertEquals("An alert can have at most 50 labels; the plugin adds 6 about the build, so give at most 44, not 45.", e.getMessage());
+        many.remove("l44");
+        alerts.trigger(FAILED, new TriggerOptions(null, null, null, null, many, null));
+        assertEquals(50, only().events().get(0).labels().size());
+    }
+
+    @Test
     void anUnstableBuildIsAWarning() {
         alerts.trigger(new BuildContext("j", 1, "", "UNSTABLE", "", ""), TriggerOptions.defaults());
         assertEquals("Warning", only().status());

@@ -16,6 +16,12 @@ class BaseUrlAndSecretTest {
     }
 
     @Test
+    void flashdutyUrlsAreExplainedWithAFlashdutyExample() {
+        ApiException e = assertThrows(ApiException.class, () -> BaseUrl.parse("api.flashcat.cloud", false, "https://api.flashcat.cloud"));
+        assertEquals("'api.flashcat.cloud' is not a valid URL; enter the full address, e.g. https://api.flashcat.cloud.", e.getMessage());
+    }
+
+    @Test
     void acceptsHttpsRootsAndDropsTrailingSlashes() {
         assertEquals("https://acme.service-now.com", BaseUrl.parse(" https://acme.service-now.com// ", false).toString());
         assertEquals("https://support.acme.com/sn", BaseUrl.parse("https://support.acme.com/sn/", false).toString());
