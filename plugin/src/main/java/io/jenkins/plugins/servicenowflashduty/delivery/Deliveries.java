@@ -117,7 +117,7 @@ public final class Deliveries {
     public boolean stepQueued(Run<?, ?> run, String... kinds) {
         String origin = STEP + run.getExternalizableId();
         List<String> wanted = List.of(kinds);
-        return outbox().pending().stream().anyMatch(d -> d.origin().equals(origin) && wanted.contains(d.kind()));
+        return outbox().anyPending(d -> d.origin().equals(origin) && wanted.contains(d.kind()));
     }
 
     public List<Delivery> pending() {

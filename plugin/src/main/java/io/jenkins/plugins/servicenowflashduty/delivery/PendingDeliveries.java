@@ -6,13 +6,13 @@ import hudson.model.ManagementLink;
 import hudson.security.Permission;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.Delivery;
+import io.jenkins.plugins.servicenowflashduty.client.delivery.Outbox;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.OutboxHealth;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpRedirect;
 import org.kohsuke.stapler.HttpResponse;
@@ -60,12 +60,9 @@ public final class PendingDeliveries extends ManagementLink {
     public List<Row> getRows() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         Instant now = Instant.now();
-        Set<String> keys = new HashSet<>();
-        List<Row> rows = new ArrayList<>();
-        for (Delivery d : Deliveries.get().pending()) {
-            rows.add(new Row(d, now, !keys.add(d.key())));
-        }
-        return rows;
+        List<Delivery> pending = Deliveries.get().pending();
+        Set<Long> firstInLine = Outbox.firstOfEachKey(pending).stream().map(Delivery::sequence).collect(Collectors.toSet());
+        return pending.stream().map(d -> new Row(d, now, !firstInLine.contains(d.sequence()))).toList();
     }
 
     /** One delivery as the page shows it. */

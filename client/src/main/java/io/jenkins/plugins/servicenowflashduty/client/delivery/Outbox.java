@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Writes that must reach ServiceNow or Flashduty even when they are down for hours or the controller
@@ -137,6 +139,28 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** Whether a waiting delivery matches, without copying the queue (asked after every completed build). */
+    public boolean anyPending(Predicate<Delivery> test) {
+        synchronized (lock) {
+            return pending.values().stream().anyMatch(test);
+        }
+    }
+
+    /**
+     * The deliveries first in line for their key, of these given oldest first: the only ones that may be
+     * attempted; each of the others waits behind an earlier one with its key.
+     */
+    public static List<Delivery> firstOfEachKey(Collection<Delivery> oldestFirst) {
+        Set<String> keys = new HashSet<>();
+        List<Delivery> first = new ArrayList<>();
+        for (Delivery d : oldestFirst) {
+            if (keys.add(d.key())) {
+                first.add(d);
+            }
+        }
+        return first;
+    }
+
     public Optional<Delivery> find(String id) {
         synchronized (lock) {
             return pending.values().stream().filter(d -> d.id().equals(id)).findFirst();
@@ -187,10 +211,6 @@ public final class Outbox implements AutoCloseable {
             String last = !directoryError.isEmpty() ? directoryError : worst == null ? "" : worst.lastError();
             return new OutboxHealth(pending.size(), held, failing, worst == null ? 0 : worst.attempts(), since, last, refused, unreadable);
         }
-    }
-
-    public Path directory() {
-        return files.directory();
     }
 
     /**
@@ -303,27 +323,17 @@ public final class Outbox implements AutoCloseable {
     private List<Delivery> firstInLineAndDue() {
         synchronized (lock) {
             Instant now = clock.instant();
-            Set<String> keys = new HashSet<>();
-            List<Delivery> due = new ArrayList<>();
-            for (Delivery d : pending.values()) {
-                if (keys.add(d.key()) && !d.held() && !d.nextAttemptAt().isAfter(now)) {
-                    due.add(d);
-                }
-            }
-            return due;
+            return firstOfEachKey(pending.values()).stream().filter(d -> !d.held() && !d.nextAttemptAt().isAfter(now)).toList();
         }
     }
 
     private Duration untilNextDue() {
         Instant now = clock.instant();
-        Set<String> keys = new HashSet<>();
         Duration wait = IDLE_CHECK;
-        for (Delivery d : pending.values()) {
-            if (keys.add(d.key()) && !d.held()) {
-                Duration until = Duration.between(now, d.nextAttemptAt());
-                if (until.compareTo(wait) < 0) {
-                    wait = until;
-                }
+        for (Delivery d : firstOfEachKey(pending.values())) {
+            Duration until = Duration.between(now, d.nextAttemptAt());
+            if (!d.held() && until.compareTo(wait) < 0) {
+                wait = until;
             }
         }
         return wait.isNegative() ? Duration.ZERO : wait;

@@ -103,7 +103,7 @@ public final class QueuedWrites {
             p.put("incidentNumber", options.incident().number());
             p.put("incidentUrl", options.incident().url());
         }
-        String key = options.alertKey() == null || options.alertKey().isBlank() ? build.jobKey() : options.alertKey();
+        String key = FlashdutyAlerts.alertKey(build, options);
         return new Write("flashduty " + key, recover ? RECOVER : ALERT,
                 (recover ? "recover the alert " : "send the alert ") + key + " for " + build.displayName(), p);
     }

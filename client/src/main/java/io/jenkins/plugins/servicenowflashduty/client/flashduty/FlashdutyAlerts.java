@@ -28,14 +28,14 @@ public final class FlashdutyAlerts {
         }
         String title = isBlank(options.title()) ? defaultTitle(build) : options.title();
         String description = options.description() != null ? options.description() : defaultDescription(build);
-        return client.push(AlertEvent.of(status, title, description, key(build, options), labels(build, options)));
+        return client.push(AlertEvent.of(status, title, description, alertKey(build, options), labels(build, options)));
     }
 
     /** Recovers the job's alert (Flashduty ignores a recovery for a key with no open alert). */
     public PushResult resolve(BuildContext build, TriggerOptions options) {
         String title = isBlank(options.title()) ? build.displayName() + " recovered" : options.title();
         String description = options.description() != null ? options.description() : defaultDescription(build);
-        return client.push(AlertEvent.of(EventStatus.OK, title, description, key(build, options), labels(build, options)));
+        return client.push(AlertEvent.of(EventStatus.OK, title, description, alertKey(build, options), labels(build, options)));
     }
 
     /**
@@ -86,7 +86,8 @@ public final class FlashdutyAlerts {
         return d.toString();
     }
 
-    private static String key(BuildContext build, TriggerOptions options) {
+    /** The key an event of this build goes under: the one asked for, else the job's. */
+    public static String alertKey(BuildContext build, TriggerOptions options) {
         return isBlank(options.alertKey()) ? build.jobKey() : options.alertKey();
     }
 

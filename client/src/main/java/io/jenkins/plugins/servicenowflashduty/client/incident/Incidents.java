@@ -171,8 +171,7 @@ public final class Incidents {
             return v;
         }
         for (String field : List.of("user_name", "name")) {
-            List<SnRecord> found = client.query("sys_user", TableQuery.where(field).is(v), 2, "sys_id", field).stream()
-                    .filter(r -> v.equals(r.get(field))).toList();
+            List<SnRecord> found = client.whereExactly("sys_user", field, v);
             if (found.size() == 1) {
                 return found.get(0).sysId();
             }

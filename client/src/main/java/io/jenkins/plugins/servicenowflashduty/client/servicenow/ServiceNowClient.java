@@ -197,8 +197,7 @@ public final class ServiceNowClient {
         if (Tables.isSysId(v)) {
             return v;
         }
-        List<SnRecord> found = query(table, TableQuery.where(displayField).is(v), 2, "sys_id", displayField).stream()
-                .filter(r -> v.equals(r.get(displayField))).toList(); // guards against a query ServiceNow ignored
+        List<SnRecord> found = whereExactly(table, displayField, v);
         if (found.isEmpty()) {
             throw invalidInput("ServiceNow has no " + table + " whose " + displayField
                     + " is '" + v + "'; check the name or give its sys_id.");
@@ -208,6 +207,15 @@ public final class ServiceNowClient {
                     + " '" + v + "'; give the sys_id of the one you mean.");
         }
         return found.get(0).sysId();
+    }
+
+    /**
+     * Up to two records whose field is exactly this value (two are enough to tell "one" from "several"),
+     * each checked, which guards against a query ServiceNow ignored.
+     */
+    public List<SnRecord> whereExactly(String table, String field, String value) {
+        return query(table, TableQuery.where(field).is(value), 2, "sys_id", field).stream()
+                .filter(r -> value.equals(r.get(field))).toList();
     }
 
     // ---------------------------------------------------------------- writing
@@ -324,19 +332,19 @@ public final class ServiceNowClient {
      */
     public boolean journalHasSince(String sysId, String column, String text, Instant since) {
         String from = JOURNAL_TIME.format(since.atOffset(ZoneOffset.UTC));
-        return query("sys_journal_field", TableQuery.where("element_id").is(Tables.sysId(sysId)).and("element").is(column)
-                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value", "sys_created_on").stream()
-                .anyMatch(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value"))
-                        && e.get("sys_created_on").compareTo(from) >= 0);
+        return journalWithText(Tables.sysId(sysId), column, text).anyMatch(e -> e.get("sys_created_on").compareTo(from) >= 0);
     }
 
     /** The sys_ids of the newest journal entries of a record holding exactly this text. */
     private Set<String> journalEntries(String sysId, String column, String text) {
+        return journalWithText(sysId, column, text).map(SnRecord::sysId).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    /** The newest journal entries of a record holding exactly this text, each checked against what was asked. */
+    private Stream<SnRecord> journalWithText(String sysId, String column, String text) {
         return query("sys_journal_field", TableQuery.where("element_id").is(sysId).and("element").is(column)
-                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value").stream()
-                .filter(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value")))
-                .map(SnRecord::sysId)
-                .collect(Collectors.toCollection(HashSet::new));
+                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value", "sys_created_on").stream()
+                .filter(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value")));
     }
 
     public void delete(String table, String sysId) {
