@@ -46,6 +46,7 @@ public final class FlashdutyClient {
         if (integrationKey == null || integrationKey.isBlank()) {
             throw invalidInput("The Flashduty integration key is empty; choose the credential that holds the standard alert integration's key.");
         }
+        integrationKey.requireSendable("Flashduty integration key");
         BaseUrl base = BaseUrl.parse(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl, allowPlainHttp, DEFAULT_API_URL);
         // Flashduty's own adapters retry every 5xx; a repeated push is harmless (see above)
         HttpSettings flashduty = settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504));

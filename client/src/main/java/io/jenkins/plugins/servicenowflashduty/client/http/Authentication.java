@@ -1,6 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.http;
 
 import java.net.http.HttpRequest;
+import java.util.List;
 
 /** Puts credentials on a request; may renew them once when the server answers 401. */
 public interface Authentication {
@@ -23,5 +24,14 @@ public interface Authentication {
     /** Drops cached credentials after a 401; true when a new attempt could succeed (a fresh token). */
     default boolean renew() {
         return false;
+    }
+
+    /**
+     * Every secret this authentication puts on a request, in the form it puts it there (a Basic header's
+     * Base64 too), so that the transport can mask them in whatever failure leaves it. Kept current: an OAuth
+     * authentication includes the tokens it holds now.
+     */
+    default List<SecretValue> secrets() {
+        return List.of();
     }
 }

@@ -90,6 +90,11 @@ public final class Call {
                 + BaseUrl.encode(secretValue.reveal());
     }
 
+    /** The secret query parameter's value, or null; only the transport calls this, to mask it in failures. */
+    SecretValue secretValue() {
+        return secretValue;
+    }
+
     public Map<String, String> headers() {
         return headers;
     }

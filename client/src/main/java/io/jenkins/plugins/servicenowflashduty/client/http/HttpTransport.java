@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 
@@ -94,21 +96,27 @@ public final class HttpTransport {
      * Sends the call, retrying what is safe to retry, and returns the last answer whatever its status. A
      * {@link Call.Repeat#ONCE} call is not repeated after an uncertain failure: use {@link #attempt} for that.
      *
-     * @throws ApiException when no answer came at all (network, timeout, TLS, interruption)
+     * @throws ApiException when no answer came at all (network, timeout, TLS, interruption), or the request could
+     *     not be built; its message and causes never show a secret of the call or the authentication
      */
     public Reply send(Call call) {
-        Attempts attempts = begin();
-        while (true) {
-            Outcome outcome = attempt(call, attempts);
-            if (outcome instanceof Outcome.Answered answered) {
-                return answered.reply();
+        prepareFor(call);
+        try {
+            Attempts attempts = begin();
+            while (true) {
+                Outcome outcome = attempt(call, attempts);
+                if (outcome instanceof Outcome.Answered answered) {
+                    return answered.reply();
+                }
+                Outcome.Uncertain uncertain = (Outcome.Uncertain) outcome;
+                // without a way to look, only a 429 is taken at its word and repeated
+                boolean repeatable = call.repeat() == Call.Repeat.SAFE || uncertain.reply() != null && uncertain.reply().status() == 429;
+                if (!repeatable || !prepareRepeat(attempts, uncertain)) {
+                    return giveUp(uncertain);
+                }
             }
-            Outcome.Uncertain uncertain = (Outcome.Uncertain) outcome;
-            // without a way to look, only a 429 is taken at its word and repeated
-            boolean repeatable = call.repeat() == Call.Repeat.SAFE || uncertain.reply() != null && uncertain.reply().status() == 429;
-            if (!repeatable || !prepareRepeat(attempts, uncertain)) {
-                return giveUp(uncertain);
-            }
+        } catch (ApiException e) {
+            throw mask(call).apply(e);
         }
     }
 
@@ -118,12 +126,43 @@ public final class HttpTransport {
      *
      * @return the answer (possibly an error status), or {@link Outcome.Uncertain} for a {@link Call.Repeat#ONCE}
      *     call the server may have carried out
-     * @throws ApiException when no answer came and the call is out of attempts or time
+     * @throws ApiException when no answer came and the call is out of attempts or time, or the request could not be
+     *     built; its message and causes (and those of an uncertain outcome's failure) never show a secret
      */
     public Outcome attempt(Call call, Attempts attempts) {
+        prepareFor(call);
+        Outcome outcome;
+        try {
+            outcome = attemptUnmasked(call, attempts);
+        } catch (ApiException e) {
+            throw mask(call).apply(e);
+        }
+        if (outcome instanceof Outcome.Uncertain uncertain && uncertain.failure() != null) {
+            return new Outcome.Uncertain(uncertain.reply(), mask(call).apply(uncertain.failure()));
+        }
+        return outcome;
+    }
+
+    /** The secrets of the authentication and of the call, to hide in whatever failure leaves the transport. */
+    private SecretMask mask(Call call) {
+        List<SecretValue> secrets = new ArrayList<>(authentication.secrets());
+        if (call.secretValue() != null) {
+            secrets.add(call.secretValue());
+        }
+        return SecretMask.of(secrets);
+    }
+
+    /**
+     * Prepares the client for the authentication before the masked part of a call: its refusals are fixed sentences
+     * made before any secret is used, and masking them would garble them when a secret is an everyday word.
+     */
+    private void prepareFor(Call call) {
         if (call.authenticated()) {
             prepare();
         }
+    }
+
+    private Outcome attemptUnmasked(Call call, Attempts attempts) {
         while (true) {
             attempts.made++;
             long started = System.nanoTime();
@@ -208,6 +247,12 @@ public final class HttpTransport {
             return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
         } catch (InterruptedException e) {
             throw interrupted(e);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. the JDK refusing a header value: its message may quote the value, a secret, so only its kind is told
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
+                    + " could not be sent (" + e.getClass().getSimpleName() + "); check the credential and the URL.", e);
         } finally {
             if (body != null) {
                 body.close();

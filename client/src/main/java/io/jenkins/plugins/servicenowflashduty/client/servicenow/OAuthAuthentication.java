@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -72,6 +74,13 @@ public final class OAuthAuthentication implements Authentication {
         if (grant == Grant.PASSWORD && (userName == null || userName.isBlank() || password == null)) {
             throw invalidInput("The OAuth password grant needs a user name and password; check the credential.");
         }
+        // the client ID is stripped as before, so only a control character inside it is refused
+        SecretValue.requireSendable("client ID of the OAuth credential", clientId.strip());
+        clientSecret.requireSendable("client secret of the OAuth credential");
+        if (grant == Grant.PASSWORD) {
+            SecretValue.requireSendable("user name of the credential", userName);
+            password.requireSendable("password of the credential");
+        }
         this.tokenEndpoint = tokenEndpoint;
         this.clientId = clientId.strip();
         this.clientSecret = clientSecret;
@@ -91,6 +100,27 @@ public final class OAuthAuthentication implements Authentication {
     @Override
     public void apply(HttpRequest.Builder request) {
         request.header("Authorization", "Bearer " + current().reveal());
+    }
+
+    /** The client secret, the password, and the tokens held now. */
+    @Override
+    public List<SecretValue> secrets() {
+        List<SecretValue> secrets = new ArrayList<>();
+        secrets.add(clientSecret);
+        if (password != null) {
+            secrets.add(password);
+        }
+        synchronized (lock) {
+            if (token != null) {
+                if (token.access() != null) {
+                    secrets.add(token.access());
+                }
+                if (token.refresh() != null) {
+                    secrets.add(token.refresh());
+                }
+            }
+        }
+        return secrets;
     }
 
     @Override
