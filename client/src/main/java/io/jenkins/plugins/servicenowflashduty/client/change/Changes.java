@@ -35,6 +35,12 @@ public final class Changes {
     private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "type", "sys_id", "number", "approval");
     private static final String[] FIELDS = {"sys_id", "number", "type", "state", "approval"};
 
+    /** What an update's {@code fields} may not set: approvers own the approval, the step's own parameters the rest. */
+    private static final Set<String> APPROVAL = Set.of("approval", "approval_history", "approval_set");
+    private static final Map<String, String> BY_PARAMETER = Map.of("state", "state:", "close_code", "closeCode:",
+            "close_notes", "closeNotes:", "work_notes", "workNote:");
+    private static final Set<String> BY_SERVICENOW = Set.of("sys_id", "number", "type", "correlation_id", "chg_model");
+
     private final ServiceNowClient client;
 
     public Changes(ServiceNowClient client) {
@@ -95,6 +101,28 @@ public final class Changes {
         values.put("correlation_display", "Jenkins");
         SnRecord change = client.createChange(type.value(), template, values, correlationId).record();
         return ref(change);
+    }
+
+    /**
+     * The extra fields of an update, checked before anything is sent: a pipeline cannot approve its own change or
+     * move it around the parameters that do that properly.
+     *
+     * @throws ApiException {@link io.jenkins.plugins.servicenowflashduty.client.http.Problem#INVALID_INPUT} naming the field
+     */
+    public static Map<String, String> updateFields(Map<String, String> fields) {
+        Map<String, String> checked = FieldValues.extra(fields, Set.of());
+        for (String name : checked.keySet()) {
+            if (APPROVAL.contains(name)) {
+                throw invalidInput("fields: cannot set " + name + "; a change is approved by its approvers in ServiceNow, not by the pipeline.");
+            }
+            if (BY_PARAMETER.containsKey(name)) {
+                throw invalidInput("fields: cannot set " + name + "; use the step's " + BY_PARAMETER.get(name) + " parameter.");
+            }
+            if (BY_SERVICENOW.contains(name)) {
+                throw invalidInput("fields: cannot set " + name + "; ServiceNow and the plugin set it.");
+            }
+        }
+        return checked;
     }
 
     /** Asks for approval: a normal change goes to Assess, an emergency one to Authorize; a standard one is pre-approved. */

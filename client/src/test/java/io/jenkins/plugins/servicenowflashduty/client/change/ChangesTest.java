@@ -231,4 +231,19 @@ class ChangesTest {
         assertEquals(ChangeState.NEW, ChangeState.parse("-5.0"));
         assertEquals(List.of(), sim.serviceNow().records("change_request"));
     }
+
+    @Test
+    void anUpdateCannotApproveItsOwnChangeOrGoAroundTheStepsParameters() {
+        ApiException approve = assertThrows(ApiException.class, () -> Changes.updateFields(Map.of("approval", "approved")));
+        assertEquals("fields: cannot set approval; a change is approved by its approvers in ServiceNow, not by the pipeline.",
+                approve.getMessage());
+        assertEquals(Problem.INVALID_INPUT, approve.problem());
+        assertEquals("fields: cannot set state; use the step's state: parameter.",
+                assertThrows(ApiException.class, () -> Changes.updateFields(Map.of("state", "-1"))).getMessage());
+        assertEquals("fields: cannot set close_code; use the step's closeCode: parameter.",
+                assertThrows(ApiException.class, () -> Changes.updateFields(Map.of("close_code", "successful"))).getMessage());
+        assertEquals("fields: cannot set number; ServiceNow and the plugin set it.",
+                assertThrows(ApiException.class, () -> Changes.updateFields(Map.of("number", "CHG1"))).getMessage());
+        assertEquals(Map.of("u_release", "1.4.2"), Changes.updateFields(Map.of("u_release", "1.4.2")));
+    }
 }
