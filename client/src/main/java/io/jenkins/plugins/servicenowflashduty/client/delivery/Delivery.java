@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param firstAttemptAt when the first attempt started, or null
  * @param nextAttemptAt not attempted again before this
  * @param lastError the sentence of the last failed attempt, or empty
- * @param held true after a failure that waiting cannot cure (bad input, a missing record): it waits for
+ * @param held true after a failure that waiting cannot cure and Jenkins must ({@link Undeliverable}): it waits for
  *     an administrator's retry or discard
  */
 public record Delivery(String id, long sequence, String key, String kind, String summary, String origin, ObjectNode payload,

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.delivery;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -27,7 +29,9 @@ import java.util.function.Predicate;
  * restarts: each is on disk before it is attempted, attempted in the background with {@link Backoff} until
  * it goes out, and removed only then. Deliveries with the same key go out in the order they were queued
  * (a later one waits while an earlier one fails); different keys do not hold each other up. The queue is
- * bounded: a full queue refuses with a sentence rather than dropping anything silently.
+ * bounded, overall and per group (one job): a full queue refuses with a sentence rather than dropping anything
+ * silently. A write the service refuses as invalid is dropped and reported to the {@link Observer}, so it never
+ * holds up its key; one Jenkins cannot carry out ({@link Undeliverable}) is held for an administrator.
  *
  * <p>Exactly once: the attempt count is written before each attempt, so after a restart the operation knows
  * an earlier attempt may have succeeded and looks for its effect before acting ({@link Delivery#repeat()}).
@@ -46,12 +50,21 @@ public final class Outbox implements AutoCloseable {
 
         default void failed(Delivery delivery, String sentence) {
         }
+
+        /** The service refused the delivery as invalid: it was removed, so it does not hold up its key. */
+        default void dropped(Delivery delivery, String sentence) {
+        }
     }
 
     private static final Duration IDLE_CHECK = Duration.ofMinutes(1);
+    /** A note may have 100,000 characters; nothing a queued write carries needs more than this. */
+    static final int MAX_PAYLOAD_BYTES = 512 * 1024;
 
     private final DeliveryFiles files;
     private final int capacity;
+    /** How many deliveries one group (the plugin's: one job) may have waiting, and how a delivery's origin names its group. */
+    private volatile int groupCapacity;
+    private volatile Function<String, String> groupOf = origin -> origin;
     private final Backoff backoff;
     private final Clock clock;
     private final Handler handler;
@@ -72,6 +85,7 @@ public final class Outbox implements AutoCloseable {
     private Outbox(DeliveryFiles files, int capacity, Backoff backoff, Clock clock, Handler handler, Observer observer, int parallelism) {
         this.files = files;
         this.capacity = capacity;
+        this.groupCapacity = capacity;
         this.backoff = backoff;
         this.clock = clock;
         this.handler = handler;
@@ -109,6 +123,21 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
+     * Bounds the share of the queue one group may hold (the plugin groups by job), so that one pipeline in a loop
+     * cannot fill the queue for everyone else.
+     *
+     * @param groupOf names a delivery's group from its origin
+     */
+    public Outbox limitPerGroup(int capacity, Function<String, String> groupOf) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.groupCapacity = capacity;
+        this.groupOf = groupOf;
+        return this;
+    }
+
+    /**
      * Queues a write; it is on disk when this returns.
      *
      * @throws QueueFullException when the queue already holds its limit
@@ -120,6 +149,17 @@ public final class Outbox implements AutoCloseable {
                 refused++;
                 throw new QueueFullException("The delivery queue already holds " + pending.size() + " deliveries, its limit; "
                         + write.summary() + " was not queued.");
+            }
+            String group = groupOf.apply(origin);
+            long ofGroup = pending.values().stream().filter(d -> group.equals(groupOf.apply(d.origin()))).count();
+            if (ofGroup >= groupCapacity) {
+                refused++;
+                throw new QueueFullException("The delivery queue already holds " + ofGroup + " deliveries from " + group
+                        + ", its share; " + write.summary() + " was not queued.");
+            }
+            if (Json.bytes(write.payload()).length > MAX_PAYLOAD_BYTES) {
+                throw new QueueFullException("The delivery is larger than " + MAX_PAYLOAD_BYTES / 1024 + " KiB, more than a queued write"
+                        + " may hold; " + write.summary() + " was not queued.");
             }
             Instant now = clock.instant();
             Delivery d = new Delivery(Texts.randomHex(16), nextSequence, write.key(), write.kind(), write.summary(), origin,
@@ -217,7 +257,7 @@ public final class Outbox implements AutoCloseable {
      * Attempts every delivery that is due and first in line for its key, then the ones that became first in
      * line, until none is left to attempt now.
      *
-     * @return how many went out
+     * @return how many left the queue: went out, or were dropped as invalid
      */
     public int deliverDue() {
         int total = 0;
@@ -355,8 +395,7 @@ public final class Outbox implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
-            failed(started, e);
-            return false;
+            return failed(started, e); // a dropped delivery lets the one behind it go in this same pass
         }
         synchronized (lock) {
             pending.remove(started.sequence());
@@ -367,8 +406,18 @@ public final class Outbox implements AutoCloseable {
         return true;
     }
 
-    private void failed(Delivery d, Exception e) {
+    /** Records a failed attempt; true when the delivery left the queue (dropped as invalid). */
+    private boolean failed(Delivery d, Exception e) {
         String sentence = sentence(e);
+        if (refusedAsInvalid(e)) {
+            synchronized (lock) {
+                if (pending.remove(d.sequence()) != null) {
+                    delete(d);
+                }
+            }
+            observer.dropped(d, sentence);
+            return true;
+        }
         boolean hold = waitingWillNotHelp(e);
         Delivery after = d.failed(sentence, hold, clock.instant().plus(backoff.after(d.attempts())));
         synchronized (lock) {
@@ -378,6 +427,7 @@ public final class Outbox implements AutoCloseable {
             }
         }
         observer.failed(after, sentence);
+        return false;
     }
 
     private void directoryFailed(String sentence) {
@@ -386,13 +436,18 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Bad input, a missing record or a refusing business rule stay so however long one waits. */
-    static boolean waitingWillNotHelp(Exception e) {
-        if (e instanceof Undeliverable) {
-            return true;
-        }
+    /**
+     * The service refused the write itself (bad input, a missing record, a refusing business rule): no one can fix
+     * it from Jenkins, and holding it would block every later delivery of its key, so it is dropped and reported.
+     */
+    static boolean refusedAsInvalid(Exception e) {
         return e instanceof ApiException api
                 && (api.problem() == Problem.INVALID_INPUT || api.problem() == Problem.NOT_FOUND || api.problem() == Problem.REFUSED);
+    }
+
+    /** A delivery Jenkins's own configuration cannot carry out (its build is gone, its instance removed) waits for an administrator. */
+    static boolean waitingWillNotHelp(Exception e) {
+        return e instanceof Undeliverable;
     }
 
     private static String sentence(Exception e) {

@@ -12,6 +12,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
@@ -46,7 +47,13 @@ public final class QueuedWrites {
         FlashdutyClient flashduty(Delivery delivery) throws Exception;
     }
 
+    /**
+     * A raise, checked now as far as it can be without ServiceNow; its description is cut to what ServiceNow keeps.
+     *
+     * @throws io.jenkins.plugins.servicenowflashduty.client.http.ApiException with the sentence of bad input
+     */
     public static Write raise(String instance, BuildContext build, IncidentRequest request) {
+        Incidents.check(request);
         String key = Incidents.correlationKey(build, request.correlationKey());
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("instance", instance);
@@ -54,7 +61,7 @@ public final class QueuedWrites {
         ObjectNode r = p.putObject("request");
         r.put("correlationKey", request.correlationKey());
         r.put("shortDescription", request.shortDescription());
-        r.put("description", request.description());
+        r.put("description", request.description() == null ? null : Keys.keepStart(request.description(), Incidents.MAX_DESCRIPTION));
         r.put("urgency", request.urgency());
         r.put("impact", request.impact());
         r.put("category", request.category());
@@ -78,7 +85,13 @@ public final class QueuedWrites {
         return new Write(incidentKey(instance, key), RESOLVE, "resolve the incident " + key + " for " + build.displayName(), p);
     }
 
+    /**
+     * A work note or comment, checked now: an empty or overlong one fails its step instead of waiting in the queue.
+     *
+     * @throws io.jenkins.plugins.servicenowflashduty.client.http.ApiException with the sentence of bad input
+     */
     public static Write note(String instance, TicketRef ticket, JournalField field, String text, String forWhat) {
+        WorkNotes.check(field, text);
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("instance", instance);
         p.put("number", ticket.number());
@@ -90,8 +103,13 @@ public final class QueuedWrites {
                 (field == JournalField.WORK_NOTES ? "add a work note to " : "add a comment to ") + ticket + " for " + forWhat, p);
     }
 
-    /** Triggers the build's alert ({@code recover} false) or recovers it. */
+    /**
+     * Triggers the build's alert ({@code recover} false) or recovers it; checked now as Flashduty would check it.
+     *
+     * @throws io.jenkins.plugins.servicenowflashduty.client.http.ApiException with the sentence of bad input
+     */
     public static Write alert(BuildContext build, TriggerOptions options, boolean recover) {
+        FlashdutyAlerts.event(build, options, recover);
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.set("build", build(build));
         p.put("status", options.status() == null ? null : options.status().name());

@@ -3,6 +3,7 @@ package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 import static io.jenkins.plugins.servicenowflashduty.client.http.Texts.isBlank;
 
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,20 +23,26 @@ public final class FlashdutyAlerts {
 
     /** Opens or updates the job's alert. */
     public PushResult trigger(BuildContext build, TriggerOptions options) {
-        EventStatus status = options.status() != null ? options.status() : statusFor(build.result());
-        if (status == EventStatus.OK) {
-            return resolve(build, options);
-        }
-        String title = isBlank(options.title()) ? defaultTitle(build) : options.title();
-        String description = options.description() != null ? options.description() : defaultDescription(build);
-        return client.push(AlertEvent.of(status, title, description, alertKey(build, options), labels(build, options)));
+        return client.push(event(build, options, false));
     }
 
     /** Recovers the job's alert (Flashduty ignores a recovery for a key with no open alert). */
     public PushResult resolve(BuildContext build, TriggerOptions options) {
-        String title = isBlank(options.title()) ? build.displayName() + " recovered" : options.title();
+        return client.push(event(build, options, true));
+    }
+
+    /**
+     * The event {@link #trigger} ({@code recover} false) or {@link #resolve} sends, checked as Flashduty would check
+     * it: a queued alert is checked when it is queued, not when it reaches the head of its line.
+     *
+     * @throws ApiException {@link io.jenkins.plugins.servicenowflashduty.client.http.Problem#INVALID_INPUT} with the sentence
+     */
+    public static AlertEvent event(BuildContext build, TriggerOptions options, boolean recover) {
+        EventStatus status = recover ? EventStatus.OK : options.status() != null ? options.status() : statusFor(build.result());
+        String title = !isBlank(options.title()) ? options.title()
+                : status == EventStatus.OK ? build.displayName() + " recovered" : defaultTitle(build);
         String description = options.description() != null ? options.description() : defaultDescription(build);
-        return client.push(AlertEvent.of(EventStatus.OK, title, description, alertKey(build, options), labels(build, options)));
+        return AlertEvent.of(status, title, description, alertKey(build, options), labels(build, options));
     }
 
     /**

@@ -68,6 +68,25 @@ public final class Incidents {
         return oneAtATime(key, () -> raiseOrNote(build, request, key, repeat));
     }
 
+    /** What ServiceNow keeps of an incident's description (the column's default length): a queued raise is cut to it. */
+    public static final int MAX_DESCRIPTION = 4000;
+
+    /**
+     * Checks what can be checked without ServiceNow (urgency, impact, extra fields), so that a queued raise that
+     * would be refused anyway fails its step at once instead of waiting in front of other deliveries.
+     *
+     * @throws ApiException {@link io.jenkins.plugins.servicenowflashduty.client.http.Problem#INVALID_INPUT} with the sentence
+     */
+    public static void check(IncidentRequest request) {
+        if (!isBlank(request.urgency())) {
+            FieldValues.level("urgency", request.urgency());
+        }
+        if (!isBlank(request.impact())) {
+            FieldValues.level("impact", request.impact());
+        }
+        FieldValues.extra(request.extraFields(), SET_BY_STEP);
+    }
+
     /** The correlation key a raise or resolve of this build uses: the one requested, else the job's. */
     public static String correlationKey(BuildContext build, String requested) {
         return key(build, requested);

@@ -15,6 +15,17 @@ public final class WorkNotes {
 
     private final ServiceNowClient client;
 
+    /** Refuses an empty or overlong entry before anything is sent (or queued). */
+    public static void check(JournalField field, String text) {
+        if (text == null || text.isBlank()) {
+            throw invalidInput("The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
+        }
+        if (text.length() > MAX_TEXT) {
+            throw invalidInput("The note is " + text.length() + " characters long; keep it to at most "
+                    + MAX_TEXT + " and attach long logs as a file instead.");
+        }
+    }
+
     public WorkNotes(ServiceNowClient client) {
         this.client = client;
     }
@@ -30,13 +41,7 @@ public final class WorkNotes {
 
     /** {@link #add(TicketRef, JournalField, String)} for a queued delivery: an entry an earlier attempt wrote is not written again. */
     public SnRecord add(TicketRef ticket, JournalField field, String text, Repeat repeat) {
-        if (text == null || text.isBlank()) {
-            throw invalidInput("The " + (field == JournalField.WORK_NOTES ? "work note" : "comment") + " is empty.");
-        }
-        if (text.length() > MAX_TEXT) {
-            throw invalidInput("The note is " + text.length() + " characters long; keep it to at most "
-                    + MAX_TEXT + " and attach long logs as a file instead.");
-        }
+        check(field, text);
         SnRecord target = ticket.resolve(client);
         if (repeat != null && repeat.mayHaveHappened()
                 && client.journalHasSince(target.sysId(), field.column(), text, repeat.earlierAttemptSince())) {

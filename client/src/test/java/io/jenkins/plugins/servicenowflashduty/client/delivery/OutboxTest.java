@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
@@ -236,26 +237,84 @@ class OutboxTest {
     }
 
     @Test
-    void badInputIsHeldForAnAdministratorWhoMayRetryOrDiscardIt() {
-        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), new IncidentRequest(null, null, null, "9", null, null, null, null,
-                null, null, Map.of(), null)), "");
+    void badInputIsRefusedWhenQueuedNotWhenItReachesTheHeadOfItsLine() {
+        ApiException urgency = assertThrows(ApiException.class, () -> QueuedWrites.raise(INSTANCE, build(7, "FAILURE"),
+                new IncidentRequest(null, null, null, "9", null, null, null, null, null, null, Map.of(), null)));
+        assertEquals("'9' is not a valid urgency; use 1 (high), 2 (medium) or 3 (low).", urgency.getMessage());
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 51; i++) {
+            labels.put("l" + i, "v");
+        }
+        ApiException tooMany = assertThrows(ApiException.class, () -> QueuedWrites.alert(build(7, "FAILURE"),
+                new TriggerOptions(null, null, null, null, labels, null), false));
+        assertTrue(tooMany.getMessage().startsWith("An alert can have at most 50 labels"), tooMany.getMessage());
+        assertThrows(ApiException.class, () -> QueuedWrites.note(INSTANCE, TicketRef.of("INC0010001", null, null),
+                JournalField.WORK_NOTES, " ", "x"));
+        assertTrue(outbox.pending().isEmpty());
+    }
+
+    @Test
+    void aWriteTheServiceRefusesAsInvalidIsDroppedAndReportedNotHeldInFrontOfTheOthers() throws IOException {
+        List<String> dropped = new CopyOnWriteArrayList<>();
+        outbox.close();
+        outbox = Outbox.open(dir, 100, new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), clock,
+                d -> QueuedWrites.perform(d, targets()), new Outbox.Observer() {
+                    @Override
+                    public void delivered(Delivery d) {
+                        delivered.add(d.kind());
+                    }
+
+                    @Override
+                    public void dropped(Delivery d, String sentence) {
+                        dropped.add(d.kind() + ": " + sentence);
+                    }
+                });
+        sim.faults().on("POST", "/api/now/table/incident").times(1).respond(400);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "");
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(8, "SUCCESS"), null, null, null), "");
+        outbox.deliverDue();
+        assertTrue(outbox.pending().isEmpty(), "neither held nor left behind: " + outbox.pending());
+        assertEquals(1, dropped.size(), dropped.toString());
+        assertTrue(dropped.get(0).startsWith(QueuedWrites.RAISE + ": "), dropped.toString());
+        assertEquals(0, outbox.health().held());
+    }
+
+    @Test
+    void whatJenkinsCannotCarryOutIsHeldForAnAdministratorWhoMayRetryOrDiscardIt() throws IOException {
+        outbox.close();
+        outbox = open(d -> {
+            if (d.kind().equals(QueuedWrites.RAISE)) {
+                throw new Undeliverable("The ServiceNow instance 'gone' is not configured.");
+            }
+            QueuedWrites.perform(d, targets());
+        }, 100);
+        outbox.add(QueuedWrites.raise(INSTANCE, build(7, "FAILURE"), IncidentRequest.defaults()), "");
         outbox.add(QueuedWrites.resolve(INSTANCE, build(8, "SUCCESS"), null, null, null), "");
         deliverOverTime(3);
         Delivery held = outbox.pending().get(0);
         assertTrue(held.held());
         assertEquals(1, held.attempts(), "not tried again by itself");
-        assertTrue(held.lastError().contains("urgency"), held.lastError());
         assertEquals(1, outbox.health().held());
-
         assertTrue(outbox.retry(held.id()));
         outbox.deliverDue();
         assertEquals(2, outbox.pending().get(0).attempts());
-
         assertTrue(outbox.discard(held.id()));
         assertFalse(outbox.discard(held.id()));
         outbox.deliverDue();
         assertTrue(outbox.pending().isEmpty(), "the resolve behind it went");
         assertEquals(List.of(QueuedWrites.RESOLVE), delivered);
+    }
+
+    @Test
+    void oneJobCannotTakeMoreThanItsShareOfTheQueue() {
+        outbox.limitPerGroup(2, origin -> origin.substring(0, origin.indexOf('#')));
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(1, "SUCCESS"), null, null, null), "loop#1");
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "loop#2");
+        QueueFullException full = assertThrows(QueueFullException.class,
+                () -> outbox.add(QueuedWrites.resolve(INSTANCE, build(3, "SUCCESS"), null, null, null), "loop#3"));
+        assertTrue(full.getMessage().startsWith("The delivery queue already holds 2 deliveries from loop, its share; "), full.getMessage());
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(4, "SUCCESS"), null, null, null), "other#1");
+        assertEquals(3, outbox.pending().size(), "another job still gets its place");
     }
 
     @Test
