@@ -13,11 +13,18 @@ import java.time.Duration;
  * @param delay how long to wait before answering
  * @param drop close the connection without any answer
  * @param afterProcessing apply the fault after the request took effect instead of before
+ * @param stallBody send the headers and half the body, then stall this long before the rest (a server or proxy
+ *     that hangs mid-answer); zero for none
  */
-public record Fault(int status, int retryAfterSeconds, Duration delay, boolean drop, boolean afterProcessing) {
+public record Fault(int status, int retryAfterSeconds, Duration delay, boolean drop, boolean afterProcessing, Duration stallBody) {
 
     public Fault {
         delay = delay == null ? Duration.ZERO : delay;
+        stallBody = stallBody == null ? Duration.ZERO : stallBody;
+    }
+
+    public Fault(int status, int retryAfterSeconds, Duration delay, boolean drop, boolean afterProcessing) {
+        this(status, retryAfterSeconds, delay, drop, afterProcessing, Duration.ZERO);
     }
 
     @Override
@@ -37,6 +44,9 @@ public record Fault(int status, int retryAfterSeconds, Duration delay, boolean d
         }
         if (afterProcessing) {
             s.append("after-processing ");
+        }
+        if (!stallBody.isZero()) {
+            s.append("stall-body=").append(stallBody.toMillis()).append("ms ");
         }
         return s.toString().trim();
     }

@@ -46,7 +46,7 @@ public final class FaultPlan {
 
     /**
      * Parses the command-line form: {@code METHOD PATH [status=N] [retry-after=S] [delay=MS]
-     * [drop] [after-processing] [times=N]}, e.g. {@code POST /api/now/table/incident status=503 times=2}.
+     * [stall-body=MS] [drop] [after-processing] [times=N]}, e.g. {@code POST /api/now/table/incident status=503 times=2}.
      */
     public static FaultRule parse(String spec) {
         String[] words = spec.trim().split("\\s+");
@@ -56,6 +56,7 @@ public final class FaultPlan {
         int status = 0;
         int retryAfter = -1;
         long delayMs = 0;
+        long stallMs = 0;
         boolean drop = false;
         boolean after = false;
         int times = -1;
@@ -69,6 +70,8 @@ public final class FaultPlan {
                     retryAfter = Integer.parseInt(value);
                 } else if (w.startsWith("delay=")) {
                     delayMs = Long.parseLong(value.replace("ms", ""));
+                } else if (w.startsWith("stall-body=")) {
+                    stallMs = Long.parseLong(value.replace("ms", ""));
                 } else if (w.startsWith("times=")) {
                     times = Integer.parseInt(value);
                 } else if (w.equals("drop")) {
@@ -77,7 +80,7 @@ public final class FaultPlan {
                     after = true;
                 } else {
                     throw new IllegalArgumentException("Unknown fault word '" + words[i] + "' in '" + spec.trim()
-                            + "'; use status=N, retry-after=S, delay=MS, drop, after-processing or times=N.");
+                            + "'; use status=N, retry-after=S, delay=MS, stall-body=MS, drop, after-processing or times=N.");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("Not a number in '" + words[i] + "' of '" + spec.trim() + "'.", e);
@@ -86,7 +89,8 @@ public final class FaultPlan {
         if (status != 0 && (status < 100 || status > 599)) {
             throw new IllegalArgumentException("Status must be between 100 and 599 in '" + spec.trim() + "'.");
         }
-        return new FaultRule(words[0], words[1], new Fault(status, retryAfter, Duration.ofMillis(delayMs), drop, after), times);
+        return new FaultRule(words[0], words[1], new Fault(status, retryAfter, Duration.ofMillis(delayMs), drop, after,
+                Duration.ofMillis(stallMs)), times);
     }
 
     /** Fluent rule construction for tests. */
@@ -125,6 +129,11 @@ public final class FaultPlan {
 
         public FaultRule delay(Duration delay) {
             return install(new Fault(0, retryAfter, delay, false, afterProcessing));
+        }
+
+        /** Answers with the headers and half the body, then stalls this long before the rest. */
+        public FaultRule stallBody(Duration stall) {
+            return install(new Fault(0, retryAfter, Duration.ZERO, false, afterProcessing, stall));
         }
 
         public FaultRule drop() {

@@ -94,6 +94,11 @@ public final class Dispatcher implements HttpListener.Handler {
                 response = withRetryAfter(answers.fault(request, fault.get().status()), fault.get());
             }
         }
+        if (fault.isPresent() && !fault.get().stallBody().isZero()) {
+            log.record(request, response.status(), faultText);
+            exchange.respondStalling(response, fault.get().stallBody());
+            return;
+        }
         answer(exchange, request, response, faultText);
     }
 

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -296,6 +297,19 @@ public final class Exchange {
 
     /** Answers the request; a HEAD answer and 204/304 carry no body. */
     public void respond(Response response) throws IOException {
+        respond(response, Duration.ZERO);
+    }
+
+    /**
+     * Answers with the headers and the first half of the body, stalls, then sends the rest and closes: what a
+     * hung server or proxy does to a client that waits for a whole body.
+     */
+    public void respondStalling(Response response, Duration stall) throws IOException {
+        keepAlive = false;
+        respond(response, stall);
+    }
+
+    private void respond(Response response, Duration stall) throws IOException {
         int status = response.status();
         boolean close = !keepAlive || problem != null || bodyBroken;
         StringBuilder head = new StringBuilder(256);
@@ -315,7 +329,18 @@ public final class Exchange {
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
         if (!bodyless && !method.equals("HEAD")) {
-            out.write(bytes);
+            if (stall.isZero()) {
+                out.write(bytes);
+            } else {
+                out.write(bytes, 0, bytes.length / 2);
+                out.flush();
+                try {
+                    Thread.sleep(stall.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
+            }
         }
         out.flush();
         responded = true;

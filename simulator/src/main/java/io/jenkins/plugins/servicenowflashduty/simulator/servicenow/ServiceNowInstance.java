@@ -62,6 +62,15 @@ public final class ServiceNowInstance {
 
     // ---------------------------------------------------------------- switches and seeding (tests, sandbox)
 
+    /** Gives a user a new password, as an administrator rotating it does; the old one stops working at once. */
+    public void setPassword(String userName, String newPassword) {
+        Account a = accounts.get(userName);
+        if (a == null) {
+            throw new IllegalArgumentException("No user " + userName);
+        }
+        accounts.put(userName, new Account(userName, newPassword, a.roles()));
+    }
+
     /** Adds a user that can sign in with Basic auth, and its {@code sys_user} record. */
     public String addUser(String userName, String password, String fullName, String... roles) {
         accounts.put(userName, new Account(userName, password, Set.of(roles)));
