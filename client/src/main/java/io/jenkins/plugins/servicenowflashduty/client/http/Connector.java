@@ -65,7 +65,7 @@ public final class Connector {
                 c = client;
                 if (c == null) {
                     HttpClient.Builder b = builder.get()
-                            // calls are synchronous and bodies read whole, so follow-up work is short
+                            // callers wait for each exchange and bodies are only collected (and capped), so follow-up work is short
                             .executor(Runnable::run)
                             .connectTimeout(connectTimeout)
                             .followRedirects(HttpClient.Redirect.NEVER)

@@ -15,6 +15,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -170,6 +174,12 @@ public final class HttpTransport {
             try {
                 reply = exchange(call, attempts.deadline);
             } catch (IOException e) {
+                if (e instanceof CappedBody.TooLarge tooLarge) {
+                    report(call, 0, Duration.ofNanos(System.nanoTime() - started), attempts.made, "TooLarge");
+                    throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, settings.serviceName() + " at " + baseUrl.host()
+                            + " sent an answer larger than " + tooLarge.max / (1024 * 1024) + " MiB, more than the plugin reads;"
+                            + " check the URL, or ask for fewer rows or fields.");
+                }
                 Problem problem = classify(e);
                 report(call, 0, Duration.ofNanos(System.nanoTime() - started), attempts.made, describe(e));
                 ApiException failure = networkFailure(problem, e);
@@ -243,7 +253,7 @@ public final class HttpTransport {
             if (call.authenticated()) {
                 authentication.apply(b);
             }
-            HttpResponse<byte[]> r = settings.connector().client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = within(timeout, settings.connector().client().sendAsync(b.build(), CappedBody.handler(CappedBody.MAX_BYTES)));
             return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
         } catch (InterruptedException e) {
             throw interrupted(e);
@@ -257,6 +267,37 @@ public final class HttpTransport {
             if (body != null) {
                 body.close();
             }
+        }
+    }
+
+    /**
+     * The whole exchange, body included, within the timeout: {@link HttpRequest.Builder#timeout} covers only the
+     * wait for the headers, and a server or proxy that stalls in the middle of a body would hold the thread forever.
+     */
+    private static HttpResponse<byte[]> within(Duration timeout, CompletableFuture<HttpResponse<byte[]>> exchange)
+            throws IOException, InterruptedException {
+        try {
+            return exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof CappedBody.TooLarge tooLarge) {
+                    throw tooLarge;
+                }
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
         }
     }
 

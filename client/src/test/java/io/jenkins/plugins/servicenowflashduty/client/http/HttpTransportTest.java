@@ -336,4 +336,32 @@ class HttpTransportTest {
         });
         assertEquals(200, noisy.send(Call.get("/api/now/table/incident")).status());
     }
+
+    @Test
+    void anAnswerThatStallsMidBodyEndsAtTheRequestTimeoutNotNever() {
+        sim.faults().on("GET", "/api/now/table/incident").stallBody(Duration.ofSeconds(60));
+        HttpTransport patient = transport(RetryPolicy.none(), Duration.ofSeconds(1));
+        long started = System.nanoTime();
+        ApiException e = assertThrows(ApiException.class, () -> patient.send(Call.get("/api/now/table/incident?sysparm_limit=1")));
+        long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertEquals(Problem.TIMEOUT, e.problem());
+        assertEquals("ServiceNow at 127.0.0.1 did not answer in time; try again later.", e.getMessage());
+        assertTrue(tookMs < 5_000, "ended after " + tookMs + " ms, not when the body arrived (60 s)");
+    }
+
+    @Test
+    void anAnswerLargerThanTheBoundIsRefusedWhileItIsRead() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/api/now/table/sys_user?sysparm_limit=100"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("jenkins:jenkins".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> client.sendAsync(request, CappedBody.handler(64)).get());
+        Throwable t = e.getCause();
+        while (t != null && !(t instanceof CappedBody.TooLarge)) {
+            t = t.getCause();
+        }
+        assertInstanceOf(CappedBody.TooLarge.class, t, String.valueOf(e.getCause()));
+        assertEquals(2, client.sendAsync(request, CappedBody.handler(CappedBody.MAX_BYTES)).get().statusCode() / 100, "within the bound: read");
+    }
 }
