@@ -7,6 +7,7 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,11 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,16 +34,28 @@ import java.util.logging.Logger;
  *
  * <p>Each {@link #watch} is its own wait, even for a change another build waits on too: stopping one
  * leaves the others alone, and each has its own deadline. One unreadable record ends only its own waits;
- * transient failures (network, 429, 5xx) skip a round; deadlines apply whatever a poll returns; credential
- * or role failures end the waits they concern with that sentence. Thread-safe.
+ * transient failures (network, 429, 5xx) skip a round.
+ *
+ * <p>Slow or failing servers: the scheduler thread only enforces deadlines and starts polls; a poll runs on the
+ * poll executor, one at a time per watcher (a round whose previous poll still runs is skipped), so a stalled
+ * instance delays neither another instance's polls nor any deadline. A credential or role failure (an SSO blip, a
+ * password being rotated) is retried, with a notice to each wait, for {@link #AUTH_PATIENCE}; only a failure that
+ * lasts longer ends the waits with its sentence. The client is asked for anew at each poll, so a rotated
+ * credential is used from the next poll on. Thread-safe.
  */
 public final class ApprovalWatcher {
     private static final Logger LOG = Logger.getLogger(ApprovalWatcher.class.getName());
     static final int BATCH = 100;
+    /** How long credentials may be refused before the waits end: long enough for an SSO outage or a rotation. */
+    public static final Duration AUTH_PATIENCE = Duration.ofMinutes(10);
     private static final String[] FIELDS = {"sys_id", "number", "state", "approval"};
 
-    private final ServiceNowClient client;
+    private final Supplier<ServiceNowClient> client;
     private final ScheduledExecutorService scheduler;
+    private final Executor polls;
+    private final AtomicBoolean polling = new AtomicBoolean();
+    /** When credentials were first refused in the current run of refusals, or null. */
+    private volatile Instant authFailingSince;
     private final Clock clock;
     private final Duration interval;
     private final Map<Long, Watch> pending = new ConcurrentHashMap<>();
@@ -55,13 +71,15 @@ public final class ApprovalWatcher {
         private final long id;
         private final ApprovalWait request;
         private final Consumer<Progress> progress;
+        private final Consumer<String> notices;
         private final CompletableFuture<ApprovalOutcome> outcome = new CompletableFuture<>();
         private Progress lastSeen;
 
-        private Watch(long id, ApprovalWait request, Consumer<Progress> progress) {
+        private Watch(long id, ApprovalWait request, Consumer<Progress> progress, Consumer<String> notices) {
             this.id = id;
             this.request = request;
             this.progress = progress;
+            this.notices = notices;
         }
 
         public ApprovalWait request() {
@@ -85,8 +103,18 @@ public final class ApprovalWatcher {
      * @param interval between rounds
      */
     public ApprovalWatcher(ServiceNowClient client, ScheduledExecutorService scheduler, Clock clock, Duration interval) {
+        this(() -> client, scheduler, Runnable::run, clock, interval);
+    }
+
+    /**
+     * @param client asked for at each poll: the instance's client as its configuration and credentials are now
+     * @param polls where polls run, so a slow one holds neither the scheduler nor another watcher's polls
+     */
+    public ApprovalWatcher(Supplier<ServiceNowClient> client, ScheduledExecutorService scheduler, Executor polls, Clock clock,
+                           Duration interval) {
         this.client = client;
         this.scheduler = scheduler;
+        this.polls = polls;
         this.clock = clock;
         this.interval = interval;
     }
@@ -101,7 +129,12 @@ public final class ApprovalWatcher {
      * for a build log that says what happens.
      */
     public Watch watch(ApprovalWait wait, Consumer<Progress> progress) {
-        Watch w = new Watch(ids.incrementAndGet(), wait, progress);
+        return watch(wait, progress, n -> { });
+    }
+
+    /** {@link #watch(ApprovalWait, Consumer)} that also hears notices, such as credentials refused for a while. */
+    public Watch watch(ApprovalWait wait, Consumer<Progress> progress, Consumer<String> notices) {
+        Watch w = new Watch(ids.incrementAndGet(), wait, progress, notices);
         pending.put(w.id, w);
         ensureRunning();
         return w;
@@ -125,16 +158,37 @@ public final class ApprovalWatcher {
         }
     }
 
-    /** One polling round over every pending wait. Never throws: it runs on a shared scheduler. */
+    /**
+     * One round: deadlines now (no network), then a poll on the poll executor unless the previous one still runs.
+     * Never throws: it runs on a shared scheduler.
+     */
     void round() {
         try {
-            List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
-            for (int from = 0; from < changes.size(); from += BATCH) {
-                poll(changes.subList(from, Math.min(changes.size(), from + BATCH)));
+            expire();
+            if (!pending.isEmpty() && polling.compareAndSet(false, true)) {
+                polls.execute(this::pollRound);
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "An approval polling round failed unexpectedly; the waits go on and their deadlines still apply", e);
+            polling.set(false);
+            LOG.log(Level.WARNING, "An approval round failed unexpectedly; the waits go on and their deadlines still apply", e);
         } finally {
+            stopIfIdle();
+        }
+    }
+
+    private void pollRound() {
+        try {
+            ServiceNowClient current = client.get();
+            List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
+            for (int from = 0; from < changes.size(); from += BATCH) {
+                poll(current, changes.subList(from, Math.min(changes.size(), from + BATCH)));
+            }
+        } catch (ApiException e) {
+            LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage()); // e.g. the instance's configuration is being changed
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", e);
+        } finally {
+            polling.set(false);
             expire();
             stopIfIdle();
         }
@@ -150,17 +204,22 @@ public final class ApprovalWatcher {
         }
     }
 
-    private void poll(List<String> changeIds) {
+    private void poll(ServiceNowClient current, List<String> changeIds) {
         List<SnRecord> rows;
         try {
-            rows = client.query("change_request", TableQuery.where("sys_id").in(changeIds), changeIds.size(), FIELDS);
+            rows = current.query("change_request", TableQuery.where("sys_id").in(changeIds), changeIds.size(), FIELDS);
         } catch (ApiException e) {
             if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
-                waitsOn(changeIds).forEach(w -> fail(w, e));
+                refused(changeIds, e);
             } else {
                 LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage());
             }
             return;
+        }
+        if (authFailingSince != null) {
+            authFailingSince = null;
+            waitsOn(changeIds).forEach(w -> notice(w, "ServiceNow accepts the credentials again; still waiting for approval of "
+                    + w.request.number() + "."));
         }
         Map<String, SnRecord> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.sysId(), r));
@@ -178,6 +237,27 @@ public final class ApprovalWatcher {
                 fail(w, new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow sent change " + w.request.number()
                         + " in a form this plugin cannot read; check the change in ServiceNow.", e));
             }
+        }
+    }
+
+    /** Credentials or roles refused: said once, retried, and only after {@link #AUTH_PATIENCE} the end of the waits. */
+    private void refused(List<String> changeIds, ApiException e) {
+        Instant now = clock.instant();
+        Instant since = authFailingSince;
+        if (since == null) {
+            authFailingSince = now;
+            waitsOn(changeIds).forEach(w -> notice(w, e.getMessage() + " Still waiting for approval of " + w.request.number()
+                    + "; trying again every poll for up to " + AUTH_PATIENCE.toMinutes() + " minutes."));
+        } else if (Duration.between(since, now).compareTo(AUTH_PATIENCE) >= 0) {
+            waitsOn(changeIds).forEach(w -> fail(w, e));
+        }
+    }
+
+    private static void notice(Watch w, String text) {
+        try {
+            w.notices.accept(text);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Approval notice listener failed: {0}", e.toString());
         }
     }
 

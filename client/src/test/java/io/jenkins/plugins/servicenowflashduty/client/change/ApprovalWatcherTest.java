@@ -132,18 +132,117 @@ class ApprovalWatcherTest {
     }
 
     @Test
-    void transientFailuresSkipARoundAndLostCredentialsEndTheWait() throws Exception {
+    void transientFailuresSkipARound() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
         ApprovalWait first = waiting(60_000);
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
-        ApprovalWait w = waiting(60_000);
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
         sim.faults().on("GET", "/api/now/table/change_request").times(8).respond(503);
         assertTrue(await(watcher.watch(first).outcome()).approved());
+    }
+
+    @Test
+    void credentialsRefusedForAWhileAreRetriedWithANoticeAndTheWaitGoesOn() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait w = waiting(60_000);
+        sim.faults().on("GET", "/api/now/table/change_request").times(5).respond(401);
+        List<String> notices = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<ApprovalOutcome> outcome = watcher.watch(w, p -> { }, notices::add).outcome();
+        long end = System.currentTimeMillis() + 10_000;
+        while (notices.size() < 2 && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+        assertFalse(outcome.isDone(), "a refusal for a moment does not end the wait");
+        assertTrue(notices.get(0).startsWith("ServiceNow at 127.0.0.1 did not accept the credentials"), notices.toString());
+        assertTrue(notices.get(0).endsWith("trying again every poll for up to 10 minutes."), notices.toString());
+        assertTrue(notices.get(1).startsWith("ServiceNow accepts the credentials again"), notices.toString());
+        sim.serviceNow().decideApproval(w.changeSysId(), true, "ok");
+        assertTrue(await(outcome).approved());
+    }
+
+    @Test
+    void credentialsRefusedLongerThanThePatienceEndTheWaitWithTheSentence() throws Exception {
+        MutableClock clock = new MutableClock();
+        ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, clock, Duration.ofHours(1));
+        ApprovalWait w = waiting(24 * 3_600_000L);
         sim.faults().on("GET", "/api/now/table/change_request").respond(401);
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(watcher.watch(w).outcome()));
+        CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
+        manual.round();
+        clock.advance(Duration.ofMinutes(9));
+        manual.round();
+        assertFalse(outcome.isDone(), "within the patience");
+        clock.advance(Duration.ofMinutes(2));
+        manual.round();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(outcome));
         assertEquals(Problem.BAD_CREDENTIALS, ((ApiException) e.getCause()).problem());
+    }
+
+    @Test
+    void aRotatedCredentialIsUsedFromTheNextPoll() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ServiceNowClient> current =
+                new java.util.concurrent.atomic.AtomicReference<>(SimulatedInstance.client(sim, "jenkins", "the-old-password"));
+        ApprovalWatcher manual = new ApprovalWatcher(current::get, scheduler, Runnable::run, Clock.systemUTC(), Duration.ofHours(1));
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        ApprovalWait w = waiting(60_000);
+        CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
+        manual.round();
+        assertFalse(outcome.isDone());
+        current.set(client); // the admin stored the new password
+        sim.serviceNow().decideApproval(w.changeSysId(), true, "ok");
+        manual.round();
+        assertTrue(await(outcome).approved());
+    }
+
+    @Test
+    void anInstanceWhoseAnswersStallHoldsUpNeitherAnotherInstanceNorAnyDeadline() throws Exception {
+        try (Simulator stalled = Simulator.start()) {
+            java.util.concurrent.ExecutorService polls = Executors.newCachedThreadPool();
+            try {
+                ServiceNowClient stalledClient = SimulatedInstance.client(stalled);
+                Map<String, String> c = stalled.serviceNow().insert("change_request", Map.of("short_description", "wait"));
+                new Changes(stalledClient).requestApproval(new ChangeRef(c.get("sys_id"), c.get("number"), "normal", ChangeState.NEW, "", ""));
+                stalled.faults().on("GET", "/api/now/table/change_request").stallBody(Duration.ofSeconds(60));
+                ApprovalWatcher slow = new ApprovalWatcher(() -> stalledClient, scheduler, polls, Clock.systemUTC(), Duration.ofMillis(100));
+                ApprovalWatcher fast = new ApprovalWatcher(() -> client, scheduler, polls, Clock.systemUTC(), Duration.ofMillis(100));
+                CompletableFuture<ApprovalOutcome> slowWait = slow.watch(new ApprovalWait(c.get("sys_id"), c.get("number"),
+                        System.currentTimeMillis() + 1_500)).outcome();
+                sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+                ApprovalWait quick = waiting(60_000);
+                CompletableFuture<ApprovalOutcome> fastWait = fast.watch(quick).outcome();
+                Thread.sleep(500); // the stalled instance's poll now hangs mid-body
+                long approvedAt = System.currentTimeMillis();
+                sim.serviceNow().decideApproval(quick.changeSysId(), true, "ok");
+                assertTrue(fastWait.get(5, TimeUnit.SECONDS).approved());
+                assertTrue(System.currentTimeMillis() - approvedAt < 1_000, "resumed within a few intervals of the approval");
+                ApprovalOutcome timedOut = slowWait.get(3, TimeUnit.SECONDS);
+                assertEquals(ApprovalOutcome.Result.TIMED_OUT, timedOut.result());
+                assertEquals("Change " + c.get("number") + " was not approved in time; the wait ended at its deadline.", timedOut.message());
+            } finally {
+                polls.shutdownNow();
+            }
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     @Test
