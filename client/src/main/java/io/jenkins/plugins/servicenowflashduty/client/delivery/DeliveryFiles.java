@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -59,19 +62,41 @@ final class DeliveryFiles {
         return new Loaded(found, unreadable);
     }
 
+    /**
+     * Writes a delivery whole and durably: the bytes are forced to the disk before the rename, and the directory
+     * after it, so a power loss leaves the old file or the new one, never an empty one.
+     */
     void write(Delivery d) throws IOException {
         Path target = file(d);
         Path aside = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(aside, Json.bytes(toJson(d)));
+        try (FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(Json.bytes(toJson(d)));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        }
         try {
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        forceDirectory();
+    }
+
+    /** Makes a rename or a removal durable; where a directory cannot be opened for that (Windows), the rename is as good as it gets. */
+    private void forceDirectory() {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here
+        }
     }
 
     void delete(Delivery d) throws IOException {
         Files.deleteIfExists(file(d));
+        forceDirectory();
     }
 
     private Path file(Delivery d) {

@@ -54,6 +54,10 @@ public final class Outbox implements AutoCloseable {
         /** The service refused the delivery as invalid: it was removed, so it does not hold up its key. */
         default void dropped(Delivery delivery, String sentence) {
         }
+
+        /** The worker met something it did not expect; it goes on after a pause. For the controller log. */
+        default void unexpected(Throwable t) {
+        }
     }
 
     private static final Duration IDLE_CHECK = Duration.ofMinutes(1);
@@ -76,6 +80,12 @@ public final class Outbox implements AutoCloseable {
     private long refused;
     /** The last time the queue's directory could not be written, as a sentence; empty once it can again. */
     private String directoryError = "";
+    /** Consecutive passes that failed (on the directory, or unexpectedly): the worker waits longer after each, never spins. */
+    private int failedPasses;
+    /** Set when the worker met an error it did not expect (it goes on after a pause), empty once a pass succeeds. */
+    private volatile String workerProblem = "";
+    private static final Duration DIRECTORY_RETRY_MIN = Duration.ofSeconds(1);
+    private static final Duration DIRECTORY_RETRY_MAX = Duration.ofMinutes(1);
     private boolean wake;
     private volatile boolean closed;
     private Thread worker;
@@ -164,7 +174,12 @@ public final class Outbox implements AutoCloseable {
             Instant now = clock.instant();
             Delivery d = new Delivery(Texts.randomHex(16), nextSequence, write.key(), write.kind(), write.summary(), origin,
                     write.payload(), now, 0, null, now, "", false);
-            store(d);
+            try {
+                store(d);
+            } catch (UncheckedIOException e) {
+                directoryError = e.getMessage(); // the monitor says what is wrong; the caller gets the sentence
+                throw e;
+            }
             nextSequence++;
             pending.put(d.sequence(), d);
             wakeWorker();
@@ -248,8 +263,9 @@ public final class Outbox implements AutoCloseable {
                     since = since == null || d.firstAttemptAt() != null && d.firstAttemptAt().isBefore(since) ? d.firstAttemptAt() : since;
                 }
             }
-            String last = !directoryError.isEmpty() ? directoryError : worst == null ? "" : worst.lastError();
-            return new OutboxHealth(pending.size(), held, failing, worst == null ? 0 : worst.attempts(), since, last, refused, unreadable);
+            String last = worst == null ? "" : worst.lastError();
+            return new OutboxHealth(pending.size(), held, failing, worst == null ? 0 : worst.attempts(), since, last, refused, unreadable,
+                    directoryError.isEmpty() ? workerProblem : directoryError);
         }
     }
 
@@ -341,14 +357,25 @@ public final class Outbox implements AutoCloseable {
     private void work() {
         while (!closed) {
             try {
-                deliverDue();
-            } catch (RuntimeException e) {
+                if (deliverDue() > 0) {
+                    workerProblem = "";
+                }
+            } catch (UncheckedIOException e) {
                 directoryFailed(sentence(e)); // the directory could not be written: try again after a pause
+            } catch (RuntimeException | Error e) {
+                // an Error here (a class that failed to load, a stack overflow in a handler) must not end the worker
+                workerProblem = "The delivery worker met an unexpected " + e.getClass().getSimpleName()
+                        + "; it goes on, and the controller log has the details.";
+                synchronized (lock) {
+                    failedPasses++;
+                    wake = false;
+                }
+                observer.unexpected(e);
             }
             synchronized (lock) {
                 try {
                     if (!wake && !closed) {
-                        lock.wait(Math.max(1, untilNextDue().toMillis()));
+                        lock.wait(Math.max(1, nextWait().toMillis()));
                     }
                 } catch (InterruptedException e) {
                     if (closed) {
@@ -358,6 +385,16 @@ public final class Outbox implements AutoCloseable {
                 wake = false;
             }
         }
+    }
+
+    /** Until the next due delivery; after failures to write the directory, a growing pause instead of a busy loop. */
+    private Duration nextWait() {
+        if (failedPasses == 0) {
+            return untilNextDue();
+        }
+        long factor = 1L << Math.min(failedPasses - 1, 6);
+        Duration pause = DIRECTORY_RETRY_MIN.multipliedBy(factor);
+        return pause.compareTo(DIRECTORY_RETRY_MAX) > 0 ? DIRECTORY_RETRY_MAX : pause;
     }
 
     private List<Delivery> firstInLineAndDue() {
@@ -401,6 +438,7 @@ public final class Outbox implements AutoCloseable {
             pending.remove(started.sequence());
             delete(started);
             directoryError = "";
+            failedPasses = 0;
         }
         observer.delivered(started);
         return true;
@@ -419,11 +457,19 @@ public final class Outbox implements AutoCloseable {
             return true;
         }
         boolean hold = waitingWillNotHelp(e);
-        Delivery after = d.failed(sentence, hold, clock.instant().plus(backoff.after(d.attempts())));
+        Delivery after;
         synchronized (lock) {
-            if (pending.containsKey(d.sequence())) {
-                store(after);
-                pending.put(after.sequence(), after);
+            Delivery current = pending.get(d.sequence());
+            if (current == null) {
+                return false; // discarded while it was tried
+            }
+            // Retry pressed while this attempt was under way: the administrator's "now" wins over the backoff
+            boolean retried = current != d;
+            after = d.failed(sentence, hold && !retried, retried ? clock.instant() : clock.instant().plus(backoff.after(d.attempts())));
+            store(after);
+            pending.put(after.sequence(), after);
+            if (retried) {
+                wakeWorker();
             }
         }
         observer.failed(after, sentence);
@@ -432,6 +478,8 @@ public final class Outbox implements AutoCloseable {
 
     private void directoryFailed(String sentence) {
         synchronized (lock) {
+            failedPasses++;
+            wake = false; // a wake-up must not turn the pause into a busy loop
             directoryError = sentence;
         }
     }

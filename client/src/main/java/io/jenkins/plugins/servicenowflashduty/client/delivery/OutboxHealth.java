@@ -14,12 +14,17 @@ import java.time.Instant;
  * @param lastError the last error of the one with the most attempts (or of the queue's own directory), or empty
  * @param refused deliveries refused because the queue was full, since the controller started
  * @param unreadable files in the queue's directory that could not be read (set aside, not deleted)
+ * @param queueProblem what is wrong with the queue itself (its directory cannot be written, its worker stopped), or empty
  */
 public record OutboxHealth(int pending, int held, int failing, int mostAttempts, Instant failingSince, String lastError, long refused,
-                           int unreadable) {
+                           int unreadable, String queueProblem) {
 
-    /** Whether an administrator should look: a delivery failed this often, waits for them, was refused, or is unreadable. */
+    public OutboxHealth {
+        queueProblem = queueProblem == null ? "" : queueProblem;
+    }
+
+    /** Whether an administrator should look: a delivery failed this often, waits for them, was refused, is unreadable, or the queue has a problem. */
     public boolean needsAttention(int attemptsBeforeWarning) {
-        return mostAttempts >= attemptsBeforeWarning || held > 0 || refused > 0 || unreadable > 0;
+        return mostAttempts >= attemptsBeforeWarning || held > 0 || refused > 0 || unreadable > 0 || !queueProblem.isEmpty();
     }
 }

@@ -391,6 +391,97 @@ class OutboxTest {
     }
 
     /** A clock the test moves, so backoffs pass without waiting. */
+    @Test
+    void aDirectoryThatCannotBeWrittenIsReportedAndRetriedAfterAPauseNotInABusyLoop() throws Exception {
+        outbox.close();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Clock counting = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                reads.incrementAndGet();
+                return Instant.now();
+            }
+        };
+        Path queue = dir.resolve("queue");
+        outbox = Outbox.open(queue, 100, new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), counting,
+                d -> QueuedWrites.perform(d, targets()), new Outbox.Observer() { });
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "");
+        // the disk goes away under the queue (root ignores permissions, so the directory becomes a file)
+        try (java.util.stream.Stream<Path> files = Files.list(queue)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(queue);
+        Files.writeString(queue, "not a directory");
+        reads.set(0);
+        outbox.start();
+        Thread.sleep(2_500);
+        assertTrue(reads.get() < 100, "a pause between passes, not a busy loop: " + reads.get() + " clock reads in 2.5 s");
+        OutboxHealth health = outbox.health();
+        assertTrue(health.queueProblem().startsWith("Could not write the delivery queue in " + queue), health.queueProblem());
+        assertTrue(health.needsAttention(3));
+    }
+
+    @Test
+    void retryPressedWhileAnAttemptIsUnderWayIsNotLostWhenThatAttemptFails() throws Exception {
+        outbox.close();
+        CountDownLatch attempting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        outbox = open(d -> {
+            attempting.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            throw new java.io.IOException("the service is down");
+        }, 100);
+        Delivery queued = outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "");
+        Thread attempt = new Thread(outbox::deliverDue);
+        attempt.start();
+        assertTrue(attempting.await(10, TimeUnit.SECONDS));
+        assertTrue(outbox.retry(queued.id()), "the administrator presses Retry meanwhile");
+        release.countDown();
+        attempt.join(10_000);
+        Delivery after = outbox.pending().get(0);
+        assertEquals("the service is down", after.lastError());
+        assertFalse(after.nextAttemptAt().isAfter(clock.instant()), "due now, as the administrator asked, not after the backoff");
+    }
+
+    @Test
+    void aWorkerThatMeetsAnErrorGoesOnAndSaysSo() throws Exception {
+        outbox.close();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> problems = new CopyOnWriteArrayList<>();
+        outbox = Outbox.open(dir, 100, new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10)), Clock.systemUTC(), d -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new NoClassDefFoundError("a class a handler needed");
+            }
+        }, new Outbox.Observer() {
+            @Override
+            public void unexpected(Throwable t) {
+                problems.add(outbox.health().queueProblem());
+            }
+        });
+        outbox.add(QueuedWrites.resolve(INSTANCE, build(2, "SUCCESS"), null, null, null), "");
+        outbox.start();
+        long end = System.currentTimeMillis() + 10_000;
+        while (!outbox.pending().isEmpty() && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue(outbox.pending().isEmpty(), "delivered by the same worker after the error");
+        assertEquals(List.of("The delivery worker met an unexpected NoClassDefFoundError; it goes on, and the controller log has the details."),
+                problems);
+        assertEquals("", outbox.health().queueProblem(), "cleared once deliveries go out again");
+    }
+
     private static final class TestClock extends Clock {
         private Instant now = Instant.now(); // ServiceNow (the simulator) stamps journal entries with the real time
 
