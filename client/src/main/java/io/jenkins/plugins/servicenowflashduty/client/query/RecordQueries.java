@@ -36,8 +36,11 @@ public final class RecordQueries {
         for (String c : columns) {
             TableQuery.where(c); // checks the name
         }
+        TableQuery query = TableQuery.raw(encodedQuery);
+        // ServiceNow answers a condition on an unknown field with every row: the fields are checked first
+        client.columns().checkQuery(table, encodedQuery, List.of(columns));
         List<Map<String, String>> rows = new ArrayList<>();
-        client.stream(table, TableQuery.raw(encodedQuery), Math.min(limit, 1000), columns)
+        client.stream(table, query, Math.min(limit, 1000), columns)
                 .limit(limit)
                 .forEach(r -> rows.add(new LinkedHashMap<>(r.values())));
         return rows;

@@ -63,6 +63,8 @@ public final class ServiceNowClient {
     private final HttpTransport transport;
     /** Whether the instance has {@code /api/sn_chg_rest}; shared by copies made with {@link #withListener}. */
     private final ChangeApiPresence changeApi;
+    /** What the dictionary said of each table; shared by copies, like {@link #changeApi}. */
+    private final TableColumns.Cache columnCache;
 
     /**
      * @param instanceUrl the instance root, e.g. {@code https://acme.service-now.com}
@@ -77,18 +79,28 @@ public final class ServiceNowClient {
     }
 
     ServiceNowClient(HttpTransport transport, ChangeApiPresence changeApi) {
+        this(transport, changeApi, new TableColumns.Cache());
+    }
+
+    private ServiceNowClient(HttpTransport transport, ChangeApiPresence changeApi, TableColumns.Cache columnCache) {
         this.transport = transport;
         this.changeApi = changeApi;
+        this.columnCache = columnCache;
     }
 
     /** Shares the connection pool; reports every attempt to the listener (a build's log). */
     public ServiceNowClient withListener(RequestListener listener) {
-        return new ServiceNowClient(transport.withListener(listener), changeApi);
+        return new ServiceNowClient(transport.withListener(listener), changeApi, columnCache);
     }
 
     /** Shares the connection pool; tries each request as the policy says (a queued delivery's shorter patience). */
     public ServiceNowClient withRetry(RetryPolicy policy) {
-        return new ServiceNowClient(transport.withRetry(policy), changeApi);
+        return new ServiceNowClient(transport.withRetry(policy), changeApi, columnCache);
+    }
+
+    /** The columns of this instance's tables, from its dictionary, kept for ten minutes for every copy of this client. */
+    public TableColumns columns() {
+        return new TableColumns(this, columnCache);
     }
 
     HttpTransport http() {

@@ -67,7 +67,21 @@ final class Schemas {
                 .add("inactive", FieldType.BOOLEAN, "false").add("sequence", FieldType.INTEGER, "0")
                 .text("language", 40));
         t.put("cmn_department", new TableSchema("cmn_department", "name", null, 0).text("name", 100));
+        t.put("sys_db_object", new TableSchema("sys_db_object", "name", null, 0)
+                .text("name", 80).text("label", 80).reference("super_class", "sys_db_object"));
+        t.put("sys_dictionary", new TableSchema("sys_dictionary", "element", null, 0)
+                .text("name", 80).text("element", 80).text("internal_type", 40).add("max_length", FieldType.INTEGER, "40"));
         return t;
+    }
+
+    /** The tables that extend task, as in ServiceNow: their task columns are task's in the dictionary. */
+    static final java.util.Set<String> TASK_TABLES = java.util.Set.of("incident", "change_request", "change_task");
+
+    /** The columns task itself defines (every table also has the system columns). */
+    static java.util.Set<String> taskColumns() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        task(new TableSchema("task", "number", "TASK", 1)).fields().forEach(f -> names.add(f.name()));
+        return names;
     }
 
     private static TableSchema task(TableSchema s) {

@@ -43,6 +43,38 @@ public final class ServiceNowSimulator {
         return routes;
     }
 
+    /**
+     * {@code sys_db_object} and {@code sys_dictionary} from the simulator's own schemas, as ServiceNow has them:
+     * incident, change_request and change_task extend task, whose columns (number, short_description...) are task's.
+     */
+    private void seedDictionary() {
+        java.util.Set<String> taskColumns = Schemas.taskColumns();
+        String taskId = instance.insert("sys_db_object", Map.of("name", "task", "label", "Task")).get("sys_id");
+        for (String column : taskColumns) {
+            instance.insert("sys_dictionary", Map.of("name", "task", "element", column, "internal_type", "string"));
+        }
+        for (String table : List.copyOf(instance.tableNames())) {
+            if (table.equals("sys_db_object") || table.equals("sys_dictionary")) {
+                continue;
+            }
+            boolean extendsTask = Schemas.TASK_TABLES.contains(table);
+            instance.insert("sys_db_object", extendsTask ? Map.of("name", table, "label", table, "super_class", taskId)
+                    : Map.of("name", table, "label", table));
+            for (Field f : instance.schema(table).fields()) {
+                if (!extendsTask || !taskColumns.contains(f.name())) {
+                    instance.insert("sys_dictionary", Map.of("name", table, "element", f.name(),
+                            "internal_type", f.type().name().toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+        }
+        for (String table : List.of("sys_db_object", "sys_dictionary")) {
+            instance.insert("sys_db_object", Map.of("name", table, "label", table));
+            for (Field f : instance.schema(table).fields()) {
+                instance.insert("sys_dictionary", Map.of("name", table, "element", f.name(), "internal_type", "string"));
+            }
+        }
+    }
+
     private void seed() {
         instance.addUser(ADMIN_USER, ADMIN_PASSWORD, "System Administrator", "admin");
         instance.addUser(INTEGRATION_USER, INTEGRATION_PASSWORD, "Jenkins Integration", "itil", "change_manager");
@@ -72,6 +104,7 @@ public final class ServiceNowSimulator {
                         + "backout_plan=None needed^test_plan=Health check^risk=4",
                 "category", "Hardware"));
 
+        seedDictionary();
         int seq = 0;
         for (Map.Entry<String, String> c : Schemas.INCIDENT_CLOSE_CODES.entrySet()) {
             instance.insert("sys_choice", Map.of("name", "incident", "element", "close_code", "value", c.getKey(),
