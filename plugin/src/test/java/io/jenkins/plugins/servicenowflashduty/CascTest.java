@@ -32,6 +32,11 @@ public class CascTest {
         assertEquals("sn-prod", prod.getCredentialsId());
         assertEquals("sn-oauth", prod.getOauthCredentialsId());
         assertEquals("Release Management", prod.getAssignmentGroup());
+        assertEquals("team/.*", prod.getAllowedJobs());
+        assertEquals(java.util.List.of("incident", "change_request"), prod.queryableTables());
+        assertEquals(ServiceNowInstance.DEFAULT_QUERY_TABLES, sn.getInstances().get(1).queryableTables());
+        assertEquals(true, sn.getIncidentOnFailure().isLogExcerpt());
+        assertEquals("team/.*", FlashdutyConfiguration.get().getAllowedJobs());
         assertEquals(true, sn.getInstances().get(1).isAllowPlainHttp());
         assertEquals("fd-key", FlashdutyConfiguration.get().getIntegrationKeyCredentialsId());
 

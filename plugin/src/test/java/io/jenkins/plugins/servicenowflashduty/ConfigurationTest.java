@@ -28,6 +28,8 @@ class ConfigurationTest {
         prod.setCaller("jenkins");
         prod.setCategory("Software");
         prod.setConfigurationItem("web-frontend");
+        prod.setAllowedJobs("team/.*\nops/.*");
+        prod.setQueryTables("incident, change_request");
         ServiceNowInstance sandbox = new ServiceNowInstance("sandbox", "http://127.0.0.1:8089", "sn-sandbox");
         sandbox.setAllowPlainHttp(true);
         ServiceNowConfiguration.get().setInstances(List.of(prod, sandbox));
@@ -38,9 +40,11 @@ class ConfigurationTest {
         rule.setExcludes("team/sandbox-.*");
         rule.setAborted(true);
         rule.setAssignmentGroup("Service Desk");
+        rule.setLogExcerpt(true);
         ServiceNowConfiguration.get().setIncidentOnFailure(rule);
         FlashdutyConfiguration.get().setBaseUrl("https://flashduty.internal.example.com");
         FlashdutyConfiguration.get().setIntegrationKeyCredentialsId("fd-key");
+        FlashdutyConfiguration.get().setAllowedJobs("team/.*");
 
         j.configRoundtrip();
 
@@ -52,6 +56,7 @@ class ConfigurationTest {
         j.assertEqualDataBoundBeans(rule, ServiceNowConfiguration.get().getIncidentOnFailure());
         assertEquals("https://flashduty.internal.example.com", FlashdutyConfiguration.get().getBaseUrl());
         assertEquals("fd-key", FlashdutyConfiguration.get().getIntegrationKeyCredentialsId());
+        assertEquals("team/.*", FlashdutyConfiguration.get().getAllowedJobs());
     }
 
     @Test
@@ -64,9 +69,26 @@ class ConfigurationTest {
                 .filter(i -> "prod2".equals(i.getValue())).toList();
         assertEquals(1, names.size());
         names.get(0).setValue("prod");
+        List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hudson.ExtensionList.lookup(hudson.model.listeners.SaveableListener.class).add(new hudson.model.listeners.SaveableListener() {
+            @Override
+            public void onChange(hudson.model.Saveable o, hudson.XmlFile file) {
+                if (o instanceof ServiceNowConfiguration) {
+                    written.add(file.getFile().getName());
+                }
+            }
+        });
         HtmlPage answer = j.submit(form);
         assertTrue(answer.getWebResponse().getContentAsString().contains("Two ServiceNow instances are named"),
                 answer.getWebResponse().getContentAsString());
+        assertEquals(List.of("prod", "prod2"), ServiceNowConfiguration.get().getInstances().stream().map(ServiceNowInstance::getName).toList());
+        assertEquals(List.of(), written, "a refused form is never written to disk, not even for a moment");
+
+        // Configuration as Code sets the list through the setter: the same check, nothing changes
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ServiceNowConfiguration.get().setInstances(List.of(new ServiceNowInstance("prod", "https://a.service-now.com", "x"),
+                        new ServiceNowInstance("prod", "https://c.service-now.com", "z"))));
+        assertEquals("Two ServiceNow instances are named 'prod'; give each a name of its own.", refused.getMessage());
         assertEquals(List.of("prod", "prod2"), ServiceNowConfiguration.get().getInstances().stream().map(ServiceNowInstance::getName).toList());
     }
 
@@ -94,7 +116,7 @@ class ConfigurationTest {
             assertTrue(plain.contains("The URL must use https://"), plain);
             // the sentence names the instance being edited and says where the credential was looked for
             String missing = d.doTestConnection("prod", sim.baseUrl(), "no-such-id", null, true).renderHtml();
-            assertTrue(missing.contains("The credential &#039;no-such-id&#039; of ServiceNow instance &#039;prod&#039; is not among the global credentials"),
+            assertTrue(missing.contains("The credential &#039;no-such-id&#039; of ServiceNow instance &#039;prod&#039; is not among the credentials stored in Jenkins itself (System or Global scope)"),
                     missing);
             String sent = FlashdutyConfiguration.get().doSendTestAlert(sim.baseUrl(), "fd", true).renderHtml();
             assertTrue(sent.contains("Flashduty accepted the test alert"), sent);

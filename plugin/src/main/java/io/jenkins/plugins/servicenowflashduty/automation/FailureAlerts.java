@@ -55,7 +55,10 @@ public final class FailureAlerts extends RunListener<Run<?, ?>> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, Messages.FailureAlerts_notQueued(run.getFullDisplayName(), String.valueOf(e.getMessage() == null ? e : e.getMessage())));
+            // the build log (the listener is the completed build's) and the controller log both say what was not sent
+            String sentence = Messages.FailureAlerts_notQueued(run.getFullDisplayName(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            listener.getLogger().println(sentence);
+            LOG.log(Level.WARNING, sentence);
         }
     }
 }

@@ -52,14 +52,17 @@ public final class FailureIncidents extends RunListener<Run<?, ?>> {
             BuildContext build = BuildFacts.of(run, env);
             Deliveries.get().queueForRule(raise
                     ? QueuedWrites.raise(instance.getName(), build, instance.withDefaults(new IncidentRequest(null, null,
-                            IncidentStep.defaultDescription(build, run, env), rule.getUrgency(), rule.getImpact(), rule.getCategory(), null,
+                            IncidentStep.defaultDescription(build, run, env, rule.isLogExcerpt()), rule.getUrgency(), rule.getImpact(), rule.getCategory(), null,
                             rule.getAssignmentGroup(), rule.getCaller(), rule.getConfigurationItem(), Map.of(), null)))
                     : QueuedWrites.resolve(instance.getName(), build, null, null, null), run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | ConfigurationException | RuntimeException e) {
             // the build is over: the controller log (and the queue's monitor, for a full queue) is where this can be seen
-            LOG.log(Level.WARNING, Messages.FailureIncidents_notQueued(run.getFullDisplayName(), String.valueOf(e.getMessage() == null ? e : e.getMessage())));
+            // the build log (the listener is the completed build's) and the controller log both say what was not sent
+            String sentence = Messages.FailureIncidents_notQueued(run.getFullDisplayName(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            listener.getLogger().println(sentence);
+            LOG.log(Level.WARNING, sentence);
         }
     }
 

@@ -22,6 +22,7 @@ public final class IncidentOnFailure extends JobFailureRule implements Describab
     private String category;
     private String caller;
     private String configurationItem;
+    private boolean logExcerpt;
 
     @DataBoundConstructor
     public IncidentOnFailure() {
@@ -89,6 +90,16 @@ public final class IncidentOnFailure extends JobFailureRule implements Describab
     @DataBoundSetter
     public void setConfigurationItem(String configurationItem) {
         this.configurationItem = Util.fixEmptyAndTrim(configurationItem);
+    }
+
+    public boolean isLogExcerpt() {
+        return logExcerpt;
+    }
+
+    /** Quote the failed build's last log lines in the incident; off by default, since other jobs may read incidents. */
+    @DataBoundSetter
+    public void setLogExcerpt(boolean logExcerpt) {
+        this.logExcerpt = logExcerpt;
     }
 
     @Override

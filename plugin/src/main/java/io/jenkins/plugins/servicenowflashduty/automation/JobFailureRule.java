@@ -5,11 +5,10 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Job;
 import hudson.model.Result;
+import hudson.model.Run;
 import hudson.util.FormValidation;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.config.JobPatterns;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -70,41 +69,15 @@ public abstract class JobFailureRule {
     }
 
     /** Whether a completed build is the first success after a counted failure: the job recovered. */
-    boolean recovered(hudson.model.Run<?, ?> run) {
-        hudson.model.Run<?, ?> previous = run.getPreviousCompletedBuild();
+    boolean recovered(Run<?, ?> run) {
+        Run<?, ?> previous = run.getPreviousCompletedBuild();
         return run.getResult() == Result.SUCCESS && previous != null && counts(previous.getResult());
     }
 
     /** Whether the job is selected by the patterns and has not opted out. */
     boolean selects(Job<?, ?> job) {
         String name = job.getFullName();
-        return matchesAny(includes, name) && !matchesAny(excludes, name) && !OptOutProperty.optedOut(job) && !FolderOptOutProperty.optedOut(job);
-    }
-
-    private static boolean matchesAny(String patterns, String name) {
-        if (patterns == null) {
-            return false;
-        }
-        for (String p : lines(patterns)) {
-            try {
-                if (Pattern.compile(p).matcher(name).matches()) {
-                    return true;
-                }
-            } catch (PatternSyntaxException e) {
-                // refused on the form; a bad line in stored configuration selects nothing
-            }
-        }
-        return false;
-    }
-
-    private static List<String> lines(String text) {
-        List<String> out = new ArrayList<>();
-        for (String l : text.split("\\R")) {
-            if (!l.isBlank()) {
-                out.add(l.strip());
-            }
-        }
-        return out;
+        return JobPatterns.matchesAny(includes, name) && !JobPatterns.matchesAny(excludes, name) && !OptOutProperty.optedOut(job) && !FolderOptOutProperty.optedOut(job);
     }
 
     /** The rules' form validation: each line of a pattern list must be a regular expression. */
@@ -122,13 +95,7 @@ public abstract class JobFailureRule {
 
     private static FormValidation checkPatterns(String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        for (String p : lines(value == null ? "" : value)) {
-            try {
-                Pattern.compile(p);
-            } catch (PatternSyntaxException e) {
-                return FormValidation.error(io.jenkins.plugins.servicenowflashduty.Messages.IncidentOnFailure_badPattern(p));
-            }
-        }
-        return FormValidation.ok();
+        String bad = JobPatterns.firstInvalid(value);
+        return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
     }
 }

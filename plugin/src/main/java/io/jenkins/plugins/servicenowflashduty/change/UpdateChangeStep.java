@@ -96,10 +96,13 @@ public final class UpdateChangeStep extends ServiceNowStepBase {
     }
 
     private Map<String, Object> run(StepContext context) throws Exception {
-        Map<String, String> values = Fields.strings(fields);
+        Map<String, String> values = Changes.updateFields(Fields.strings(fields));
         boolean note = workNote != null && !workNote.isBlank();
         if (state == null && closeCode == null && !note && values.isEmpty()) {
             throw new AbortException(Messages.UpdateChangeStep_nothingToDo());
+        }
+        if (state != null && closeCode != null) {
+            throw new AbortException(Messages.UpdateChangeStep_stateAndClose());
         }
         CloseCode code = closeCode == null ? null : CloseCode.parse(closeCode);
         ChangeState target = state == null ? null : ChangeState.parse(state);

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.Extension;
 import hudson.security.ACL;
 import hudson.Util;
+import hudson.model.Job;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
@@ -13,6 +14,7 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
+import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -30,10 +32,11 @@ import org.kohsuke.stapler.verb.POST;
 @Extension
 @Symbol("flashduty")
 public final class FlashdutyConfiguration extends GlobalConfiguration {
-    private String baseUrl;
-    private String integrationKeyCredentialsId;
-    private boolean allowPlainHttp;
-    private AlertOnFailure alertOnFailure;
+    private volatile String baseUrl;
+    private volatile String integrationKeyCredentialsId;
+    private volatile boolean allowPlainHttp;
+    private volatile AlertOnFailure alertOnFailure;
+    private volatile String allowedJobs;
 
     public FlashdutyConfiguration() {
         load();
@@ -86,13 +89,42 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public String getAllowedJobs() {
+        return allowedJobs;
+    }
+
+    /** Which jobs may send alerts: regular expressions on the job's full name, one per line; empty lets every job. */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = Util.fixEmptyAndTrim(allowedJobs);
+        save();
+    }
+
+    /** Refuses, with one sentence, a job outside the allowed jobs. */
+    public void checkMayUse(Job<?, ?> job) throws ConfigurationException {
+        if (allowedJobs != null && !JobPatterns.matchesAny(allowedJobs, job.getFullName())) {
+            throw new ConfigurationException(Messages.FlashdutyConfiguration_notAllowed(job.getFullName()));
+        }
+    }
+
+    /** Bound apart, checked, then swapped in and saved once: a refused form changes nothing. */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        baseUrl = null;
-        integrationKeyCredentialsId = null;
-        allowPlainHttp = false;
-        alertOnFailure = null;
-        req.bindJSON(this, json);
+        String url = Util.fixEmptyAndTrim(json.optString("baseUrl", ""));
+        String jobs = Util.fixEmptyAndTrim(json.optString("allowedJobs", ""));
+        Object rule = json.opt("alertOnFailure");
+        AlertOnFailure onFailure = rule instanceof JSONObject o && !o.isNullObject() ? req.bindJSON(AlertOnFailure.class, o) : null;
+        String bad = JobPatterns.firstInvalid(jobs);
+        if (bad != null) {
+            throw new FormException(Messages.IncidentOnFailure_badPattern(bad), "allowedJobs");
+        }
+        synchronized (this) {
+            baseUrl = FlashdutyClient.DEFAULT_API_URL.equals(url) ? null : url;
+            integrationKeyCredentialsId = Util.fixEmptyAndTrim(json.optString("integrationKeyCredentialsId", ""));
+            allowPlainHttp = json.optBoolean("allowPlainHttp");
+            alertOnFailure = onFailure;
+            allowedJobs = jobs;
+        }
         save();
         return true;
     }
@@ -108,11 +140,18 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         try {
-            BaseUrl.parse(value, allowPlainHttp, io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient.DEFAULT_API_URL);
+            BaseUrl.parse(value, allowPlainHttp, FlashdutyClient.DEFAULT_API_URL);
             return FormValidation.ok();
         } catch (ApiException e) {
             return FormValidation.error(e.getMessage());
         }
+    }
+
+    @POST
+    public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String bad = JobPatterns.firstInvalid(value);
+        return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
     }
 
     @POST
@@ -121,7 +160,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
             return new StandardListBoxModel().includeCurrentValue(integrationKeyCredentialsId);
         }
         return new StandardListBoxModel().includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, java.util.List.of(),
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(),
                         CredentialsMatchers.always())
                 .includeCurrentValue(integrationKeyCredentialsId);
     }
@@ -132,7 +171,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
                                           @QueryParameter boolean allowPlainHttp) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         try {
-            FlashdutyClient client = Clients.get().flashdutyForConfigurationPage(baseUrl, integrationKeyCredentialsId, allowPlainHttp);
+            FlashdutyClient client = Clients.get().flashdutyForAdmin(baseUrl, integrationKeyCredentialsId, allowPlainHttp);
             String requestId = new FlashdutyAlerts(client).sendTest(Jenkins.get().getRootUrl()).requestId();
             return FormValidation.ok(requestId.isEmpty() ? Messages.FlashdutyConfiguration_testSentNoId()
                     : Messages.FlashdutyConfiguration_testSent(requestId));

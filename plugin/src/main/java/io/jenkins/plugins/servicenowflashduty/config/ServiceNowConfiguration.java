@@ -27,9 +27,10 @@ import org.kohsuke.stapler.verb.POST;
 @Extension
 @Symbol("serviceNow")
 public final class ServiceNowConfiguration extends GlobalConfiguration {
-    private List<ServiceNowInstance> instances = new ArrayList<>();
-    private String defaultInstance;
-    private IncidentOnFailure incidentOnFailure;
+    /** Replaced whole, never changed in place: a step reading it during a save sees the old list or the new one. */
+    private volatile List<ServiceNowInstance> instances = new ArrayList<>();
+    private volatile String defaultInstance;
+    private volatile IncidentOnFailure incidentOnFailure;
 
     public ServiceNowConfiguration() {
         load();
@@ -43,9 +44,18 @@ public final class ServiceNowConfiguration extends GlobalConfiguration {
         return instances == null ? List.of() : List.copyOf(instances);
     }
 
+    /**
+     * Configuration as Code sets the list through this: a list with a blank or repeated name, or an instance without a
+     * URL, is refused with the sentence the form gives, and nothing changes.
+     */
     @DataBoundSetter
     public void setInstances(List<ServiceNowInstance> instances) {
-        this.instances = instances == null ? new ArrayList<>() : new ArrayList<>(instances);
+        List<ServiceNowInstance> list = instances == null ? new ArrayList<>() : new ArrayList<>(instances);
+        String problem = problem(list, null);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        this.instances = list;
         save();
     }
 
@@ -70,22 +80,24 @@ public final class ServiceNowConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * The form's new configuration is bound apart, checked, and only then swapped in whole and saved once: a refused
+     * form changes nothing, on disk or in memory, and a step never sees a half-saved configuration.
+     */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        List<ServiceNowInstance> before = getInstances();
-        String defaultBefore = defaultInstance;
-        IncidentOnFailure ruleBefore = incidentOnFailure;
-        instances = new ArrayList<>(); // a form without the list means no instances
-        defaultInstance = null;
-        incidentOnFailure = null; // an unticked optional section means off
-        req.bindJSON(this, json);
-        String problem = problem(getInstances(), defaultInstance);
+        List<ServiceNowInstance> list = new ArrayList<>(req.bindJSONToList(ServiceNowInstance.class, json.opt("instances")));
+        String defaultName = Util.fixEmptyAndTrim(json.optString("defaultInstance", ""));
+        Object rule = json.opt("incidentOnFailure");
+        IncidentOnFailure onFailure = rule instanceof JSONObject o && !o.isNullObject() ? req.bindJSON(IncidentOnFailure.class, o) : null;
+        String problem = problem(list, defaultName);
         if (problem != null) {
-            instances = new ArrayList<>(before);
-            defaultInstance = defaultBefore;
-            incidentOnFailure = ruleBefore;
-            save(); // the setters saved what the form bound
             throw new FormException(problem, "instances");
+        }
+        synchronized (this) {
+            instances = list;
+            defaultInstance = defaultName;
+            incidentOnFailure = onFailure;
         }
         save();
         return true;
@@ -103,6 +115,10 @@ public final class ServiceNowConfiguration extends GlobalConfiguration {
             }
             if (i.getUrl() == null) {
                 return Messages.ServiceNowConfiguration_noUrl(i.getName());
+            }
+            String bad = JobPatterns.firstInvalid(i.getAllowedJobs());
+            if (bad != null) {
+                return Messages.IncidentOnFailure_badPattern(bad);
             }
         }
         if (defaultName != null && !names.contains(defaultName)) {

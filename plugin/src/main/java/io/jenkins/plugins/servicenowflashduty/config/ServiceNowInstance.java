@@ -8,6 +8,7 @@ import hudson.Extension;
 import hudson.security.ACL;
 import hudson.Util;
 import hudson.model.Describable;
+import hudson.model.Job;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -16,6 +17,8 @@ import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ConnectionCheck;
+import java.util.Arrays;
+import java.util.List;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -38,6 +41,12 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
     private String caller;
     private String category;
     private String configurationItem;
+    private String allowedJobs;
+    private String queryTables;
+
+    /** The tables {@code serviceNowQuery} may read when an admin names none: the tickets a deployment deals with. */
+    public static final List<String> DEFAULT_QUERY_TABLES =
+            List.of("incident", "change_request", "change_task", "problem", "cmdb_ci", "sys_user_group");
 
     @DataBoundConstructor
     public ServiceNowInstance(String name, String url, String credentialsId) {
@@ -112,6 +121,44 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
         this.configurationItem = Util.fixEmptyAndTrim(configurationItem);
     }
 
+    public String getAllowedJobs() {
+        return allowedJobs;
+    }
+
+    /**
+     * Which jobs may use this instance: regular expressions on the job's full name, one per line
+     * ({@code team-a/.*}); empty lets every job use it.
+     */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = Util.fixEmptyAndTrim(allowedJobs);
+    }
+
+    public String getQueryTables() {
+        return queryTables;
+    }
+
+    /** The tables pipelines may read with {@code serviceNowQuery}, separated by commas or lines; empty for the default list. */
+    @DataBoundSetter
+    public void setQueryTables(String queryTables) {
+        this.queryTables = Util.fixEmptyAndTrim(queryTables);
+    }
+
+    /** The tables {@code serviceNowQuery} may read on this instance. */
+    public List<String> queryableTables() {
+        if (queryTables == null) {
+            return DEFAULT_QUERY_TABLES;
+        }
+        return Arrays.stream(queryTables.split("[,\\s]+")).filter(t -> !t.isBlank()).map(String::strip).toList();
+    }
+
+    /** Refuses, with one sentence naming the instance, a job outside the instance's allowed jobs. */
+    public void checkMayUse(Job<?, ?> job) throws ConfigurationException {
+        if (allowedJobs != null && !JobPatterns.matchesAny(allowedJobs, job.getFullName())) {
+            throw new ConfigurationException(Messages.ServiceNowInstance_notAllowed(name, job.getFullName()));
+        }
+    }
+
     @Override
     public Descriptor<ServiceNowInstance> getDescriptor() {
         return Jenkins.get().getDescriptorOrDie(ServiceNowInstance.class);
@@ -178,6 +225,13 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
                     ? FormValidation.error(Messages.ServiceNowInstance_credentialsRequired()) : FormValidation.ok();
         }
 
+        @POST
+        public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String bad = JobPatterns.firstInvalid(value);
+            return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
+        }
+
         /** Username with password (Basic, or the OAuth password grant) or secret text (an API key). */
         @POST
         public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
@@ -185,7 +239,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
                 return new StandardListBoxModel().includeCurrentValue(credentialsId);
             }
             return new StandardListBoxModel().includeEmptyValue()
-                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, java.util.List.of(),
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(),
                             CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
                                     CredentialsMatchers.instanceOf(StringCredentials.class)))
                     .includeCurrentValue(credentialsId);
@@ -199,7 +253,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
             }
             return new StandardListBoxModel().includeEmptyValue()
                     .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class,
-                            java.util.List.of(), CredentialsMatchers.always())
+                            List.of(), CredentialsMatchers.always())
                     .includeCurrentValue(oauthCredentialsId);
         }
 
@@ -214,7 +268,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
             candidate.setOauthCredentialsId(oauthCredentialsId);
             candidate.setAllowPlainHttp(allowPlainHttp);
             try {
-                return FormValidation.ok(ConnectionCheck.run(Clients.get().serviceNowAtRoot(candidate)));
+                return FormValidation.ok(ConnectionCheck.run(Clients.get().serviceNowForAdmin(candidate)));
             } catch (ApiException e) {
                 return FormValidation.error(e.getMessage());
             } catch (ConfigurationException e) {

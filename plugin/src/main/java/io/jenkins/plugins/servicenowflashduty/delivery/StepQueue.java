@@ -8,6 +8,7 @@ import io.jenkins.plugins.servicenowflashduty.client.delivery.Delivery;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueueFullException;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -28,6 +29,9 @@ public final class StepQueue {
             queued = Deliveries.get().queueForStep(write, run);
         } catch (QueueFullException e) {
             throw new AbortException(Messages.Deliveries_full(e.getMessage()));
+        } catch (UncheckedIOException | IllegalStateException e) {
+            // a full disk or a read-only directory: one sentence here, the details (the path) on the monitor
+            throw new AbortException(Messages.Deliveries_cannotWrite(write.summary()));
         }
         new StepLog(context.get(TaskListener.class)).action(service, Messages.Deliveries_queued(write.summary()));
         Map<String, Object> result = new LinkedHashMap<>();

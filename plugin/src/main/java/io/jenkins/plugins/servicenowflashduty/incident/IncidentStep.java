@@ -254,6 +254,14 @@ public final class IncidentStep extends ServiceNowStepBase {
 
     /** The build, its link, the stage where known, and the last lines of its log (bounded). */
     public static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env) {
+        return defaultDescription(build, run, env, true);
+    }
+
+    /**
+     * The build, its link and stage, and, with {@code quoteLog}, the last lines of its log: off for the admin-wide
+     * rule unless an admin turns it on, since incidents can be read by other jobs.
+     */
+    public static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env, boolean quoteLog) {
         StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
         if (!build.detailLines().isEmpty()) {
             d.append('\n').append(build.detailLines());
@@ -262,17 +270,12 @@ public final class IncidentStep extends ServiceNowStepBase {
         if (stage != null && !stage.isBlank()) {
             d.append("\nStage: ").append(stage);
         }
-        try {
-            List<String> lines = run.getLog(LOG_LINES);
-            String tail = String.join("\n", lines);
-            if (tail.length() > LOG_CHARS) {
-                tail = "…" + tail.substring(tail.length() - LOG_CHARS);
-            }
-            if (!tail.isBlank()) {
-                d.append("\n\nLast lines of the log:\n").append(tail);
-            }
-        } catch (java.io.IOException e) {
-            // the incident is worth more than its log excerpt
+        if (!quoteLog) {
+            return d.toString();
+        }
+        String tail = LogTail.of(run, LOG_LINES, LOG_CHARS);
+        if (!tail.isBlank()) {
+            d.append("\n\nLast lines of the log:\n").append(tail);
         }
         return d.toString();
     }

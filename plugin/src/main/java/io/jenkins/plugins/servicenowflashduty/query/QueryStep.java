@@ -1,10 +1,12 @@
 package io.jenkins.plugins.servicenowflashduty.query;
 
+import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.client.query.RecordQueries;
+import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.util.ArrayList;
@@ -67,8 +69,13 @@ public final class QueryStep extends ServiceNowStepBase {
     }
 
     private List<Map<String, String>> run(StepContext context) throws Exception {
-        RecordQueries queries = new RecordQueries(client(configured(getInstance()), context, isVerbose()));
-        List<Map<String, String>> rows = queries.run(table, query,
+        ServiceNowInstance instance = configured(getInstance());
+        String wanted = table == null ? "" : table.strip();
+        if (!instance.queryableTables().contains(wanted)) {
+            throw new AbortException(Messages.QueryStep_tableNotAllowed(wanted, instance.getName(), String.join(", ", instance.queryableTables())));
+        }
+        RecordQueries queries = new RecordQueries(client(instance, context, isVerbose()));
+        List<Map<String, String>> rows = queries.run(wanted, query,
                 fields == null ? List.of() : fields, limit);
         new StepLog(context.get(TaskListener.class)).action("ServiceNow", "read " + rows.size() + " "
                 + (rows.size() == 1 ? "row" : "rows") + " of " + table);
