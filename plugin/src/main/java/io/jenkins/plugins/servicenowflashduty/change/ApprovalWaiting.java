@@ -1,11 +1,12 @@
 package io.jenkins.plugins.servicenowflashduty.change;
 
+import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
-import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
@@ -27,14 +28,13 @@ final class ApprovalWaiting {
     static ApprovalWatcher.Watch register(StepContext context, String instanceName, ApprovalWait wait, long intervalMillis)
             throws Exception {
         ServiceNowInstance instance = ServiceNowStepBase.configured(instanceName);
-        ServiceNowClient client = ServiceNowStepBase.client(instance, context, false); // the shared one: one watcher per instance
         StepLog log = new StepLog(context.get(TaskListener.class));
-        return Clients.get().watcher(instance, client, Duration.ofMillis(intervalMillis)).watch(wait, p -> {
+        return Clients.get().watcher(instance, context.get(Run.class), Duration.ofMillis(intervalMillis)).watch(wait, p -> {
             String seen = p.state().label() + (p.approval().isEmpty() ? "" : ", approval " + p.approval());
             log.action("ServiceNow", "change " + p.number() + " is " + seen
                     + (p.state() == ChangeState.UNKNOWN ? " (its state is not one this plugin knows)" : ""));
             ChangeTickets.approval(context, p.number(), seen);
-        });
+        }, notice -> log.action("ServiceNow", notice));
     }
 
     /** Seconds as the step gives them, checked: at least one second. */

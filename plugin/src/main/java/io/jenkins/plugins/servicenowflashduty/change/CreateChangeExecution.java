@@ -15,12 +15,15 @@ import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -36,6 +39,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 final class CreateChangeExecution extends StepExecution {
     @Serial
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(CreateChangeExecution.class.getName());
 
     /** Where the step is; what a restart resumes. */
     enum Stage { OPENING, WAITING, IMPLEMENTING, BODY, CLOSING, DONE }
@@ -53,7 +57,12 @@ final class CreateChangeExecution extends StepExecution {
     /** Why the body ended, for a close that a restart interrupted: null for success. */
     private volatile String bodyFailure;
     private volatile boolean bodyAborted;
+    /** The build was aborted before the block ran: no further write but the change's cancellation. */
+    private volatile boolean stopped;
     private transient volatile ApprovalWatcher.Watch watch;
+    /** What the cancellation after a stop needs, taken before the step ends (the context may not serve it after). */
+    private transient volatile Cancellation cancellation;
+    private transient boolean cancelled;
 
     CreateChangeExecution(StepContext context, String instance, ChangeRequest request, String correlationId, boolean waitForApproval,
                           long timeoutMillis, long intervalMillis, boolean verbose) {
@@ -92,9 +101,16 @@ final class CreateChangeExecution extends StepExecution {
     // ---------------------------------------------------------------- stages
 
     private void open() throws Exception {
+        if (stopped) {
+            return; // aborted before anything was sent
+        }
         Changes changes = changes();
         ChangeRef c = changes.open(build(), request, correlationId);
         change = c;
+        if (stopped) {
+            cancelAfterStop(); // the abort came while ServiceNow was opening it
+            return;
+        }
         log().action("ServiceNow", "created change " + c.number() + " " + c.url());
         ChangeTickets.record(getContext(), c, "created");
         if (!c.ignoredFields().isEmpty()) {
@@ -109,7 +125,15 @@ final class CreateChangeExecution extends StepExecution {
             finish(ChangeResults.of(change));
             return;
         }
+        if (stopped) {
+            cancelAfterStop();
+            return;
+        }
         change = changes.requestApproval(change);
+        if (stopped) {
+            cancelAfterStop();
+            return;
+        }
         if (waitForApproval && !change.state().approved()) {
             wait = new ApprovalWait(change.sysId(), change.number(), System.currentTimeMillis() + timeoutMillis);
             stage = Stage.WAITING;
@@ -122,8 +146,16 @@ final class CreateChangeExecution extends StepExecution {
     }
 
     private void listen() throws Exception {
-        watch = ApprovalWaiting.register(getContext(), instance, wait, intervalMillis);
-        watch.outcome().whenComplete((outcome, failure) -> {
+        ApprovalWatcher.Watch w = ApprovalWaiting.register(getContext(), instance, wait, intervalMillis);
+        watch = w;
+        if (stopped) {
+            w.stop(); // stop() came while the wait was being registered
+            return;
+        }
+        w.outcome().whenComplete((outcome, failure) -> {
+            if (stopped) {
+                return;
+            }
             if (failure != null) {
                 getContext().onFailure(StepFailures.asAbort(failure));
             } else if (outcome.result() != ApprovalOutcome.Result.STOPPED) {
@@ -144,7 +176,15 @@ final class CreateChangeExecution extends StepExecution {
             return;
         }
         stage = Stage.IMPLEMENTING;
+        if (stopped) {
+            cancelAfterStop();
+            return;
+        }
         change = changes.startImplementation(change);
+        if (stopped) {
+            cancelAfterStop(); // aborted while it moved to Implement: the block will not run
+            return;
+        }
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
         ChangeTickets.record(getContext(), change, "implementing");
         stage = Stage.BODY;
@@ -223,21 +263,78 @@ final class CreateChangeExecution extends StepExecution {
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** Stopping while waiting leaves the change alone; while the body runs, the body's end closes it. */
+    /**
+     * The contract for an aborted build: a change this step opened is cancelled, with a note naming the build, at
+     * whatever stage the abort comes (opening, waiting for approval, moving to Implement); while the block runs,
+     * the block's end cancels it. After a stop, no other write is sent for this step.
+     */
     @Override
     public void stop(Throwable cause) {
+        synchronized (this) {
+            if (stage == Stage.BODY || stage == Stage.CLOSING) {
+                return; // the block's end closes (or cancels) the change
+            }
+            if (stage == Stage.DONE) {
+                return;
+            }
+            cancellation = Cancellation.take(this);
+            stopped = true;
+            stage = Stage.DONE;
+        }
         ApprovalWatcher.Watch w = watch;
         if (w != null) {
             w.stop();
         }
-        if (stage != Stage.BODY && stage != Stage.CLOSING) {
-            stage = Stage.DONE;
-            getContext().onFailure(cause);
+        getContext().onFailure(cause);
+        if (change != null) {
+            PluginThreads.background().submit(this::cancelAfterStopQuietly);
+        }
+    }
+
+    private void cancelAfterStopQuietly() {
+        try {
+            cancelAfterStop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Could not cancel change " + (change == null ? "" : change.number()) + " after the build was aborted", e);
+        }
+    }
+
+    /** Cancels the change once, with a note naming the build; called from whichever thread sees the stop first. */
+    private void cancelAfterStop() throws Exception {
+        Cancellation how;
+        synchronized (this) {
+            if (cancelled || change == null) {
+                return;
+            }
+            cancelled = true;
+            how = cancellation;
+        }
+        if (how == null) {
+            return; // the step ended without a stop() of this run (e.g. after a restart)
+        }
+        ChangeRef c = how.changes.cancel(change, Messages.CreateChangeStep_abortedNote(how.build.displayName(), how.build.buildUrl()));
+        change = c;
+        how.log.action("ServiceNow", Messages.CreateChangeStep_canceledOnAbort(c.number(), c.url()));
+        ChangeTickets.record(getContext(), c, "canceled");
+    }
+
+    /** The client, build facts and console of a stopped step, taken while its context still serves them. */
+    private record Cancellation(Changes changes, BuildContext build, StepLog log) {
+        static Cancellation take(CreateChangeExecution e) {
+            try {
+                return new Cancellation(e.changes(), e.build(), e.log());
+            } catch (Exception failure) {
+                LOG.log(Level.WARNING, "Cannot cancel the change of an aborted build", failure);
+                return null;
+            }
         }
     }
 
     @Override
     public void onResume() {
+        if (stopped) {
+            return;
+        }
         switch (stage) {
             case OPENING -> background(() -> {
                 Changes changes = changes();
@@ -263,10 +360,14 @@ final class CreateChangeExecution extends StepExecution {
 
     /** Runs network work off the Pipeline thread; any failure ends the step with its sentence. */
     private void background(Work work) {
-        Clients.get().background().submit(() -> {
+        PluginThreads.background().submit(() -> {
             try {
                 work.run();
             } catch (Throwable t) {
+                if (stopped) {
+                    LOG.log(Level.FINE, "after the build was aborted", t); // the step has ended already
+                    return;
+                }
                 stage = Stage.DONE;
                 getContext().onFailure(StepFailures.asAbort(t));
             }

@@ -12,6 +12,7 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
@@ -89,6 +90,8 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
         private final boolean failOnReject;
         private final boolean verbose;
         private volatile ApprovalWait wait;
+        /** Aborted: nothing more is sent, and the change (which this step did not open) is left as it is. */
+        private volatile boolean stopped;
         private transient volatile ApprovalWatcher.Watch watch;
 
         Execution(StepContext context, String instance, String change, long timeoutMillis, long intervalMillis, boolean failOnReject,
@@ -104,14 +107,24 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
 
         @Override
         public boolean start() {
-            Clients.get().background().submit(this::begin);
+            PluginThreads.background().submit(this::begin);
             return false;
         }
 
         private void begin() {
             try {
+                if (stopped) {
+                    return;
+                }
                 Changes changes = new Changes(client(configured(instance), getContext(), verbose));
-                ChangeRef c = changes.requestApproval(changes.find(change));
+                ChangeRef found = changes.find(change);
+                if (stopped) {
+                    return; // the abort came while the change was looked up: do not submit it
+                }
+                ChangeRef c = changes.requestApproval(found);
+                if (stopped) {
+                    return;
+                }
                 if (c.state() == ChangeState.NEW && !"approved".equals(c.approval())) {
                     throw new AbortException(Messages.WaitForApprovalStep_notSubmitted(c.number()));
                 }
@@ -122,16 +135,26 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
                 ChangeTickets.record(getContext(), c, "approval awaited");
                 listen();
             } catch (Throwable t) {
-                getContext().onFailure(StepFailures.asAbort(t));
+                if (!stopped) {
+                    getContext().onFailure(StepFailures.asAbort(t));
+                }
             }
         }
 
         private void listen() throws Exception {
-            watch = ApprovalWaiting.register(getContext(), instance, wait, intervalMillis);
-            watch.outcome().whenComplete(this::ended);
+            ApprovalWatcher.Watch w = ApprovalWaiting.register(getContext(), instance, wait, intervalMillis);
+            watch = w;
+            if (stopped) {
+                w.stop(); // stop() came while the wait was being registered: no watch is left behind
+                return;
+            }
+            w.outcome().whenComplete(this::ended);
         }
 
         private void ended(ApprovalOutcome outcome, Throwable failure) {
+            if (stopped) {
+                return;
+            }
             if (failure != null) {
                 getContext().onFailure(StepFailures.asAbort(failure));
                 return;
@@ -159,6 +182,7 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
         /** Stops waiting; the change is left as it is. */
         @Override
         public void stop(Throwable cause) {
+            stopped = true;
             ApprovalWatcher.Watch w = watch;
             if (w != null) {
                 w.stop();
@@ -168,7 +192,10 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
 
         @Override
         public void onResume() {
-            Clients.get().background().submit(() -> {
+            if (stopped) {
+                return;
+            }
+            PluginThreads.background().submit(() -> {
                 try {
                     if (wait == null) {
                         begin(); // the restart came before the change was found: finding it again changes nothing
