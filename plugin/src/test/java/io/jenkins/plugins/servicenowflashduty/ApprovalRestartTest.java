@@ -1,9 +1,11 @@
 package io.jenkins.plugins.servicenowflashduty;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -44,6 +46,7 @@ public class ApprovalRestartTest {
                     """, true));
             WorkflowRun r = p.scheduleBuild2(0).waitForStart();
             j.waitForMessage("ServiceNow: waiting for approval of change", r);
+            j.waitForMessage(" is Assess", r); // a first approval event on the page, to outlive the restart
             assertEquals(0, j.jenkins.toComputer().countBusy()); // no executor held while waiting
         });
         sessions.then(j -> {
@@ -52,6 +55,10 @@ public class ApprovalRestartTest {
             sim.serviceNow().decideApproval(c.get("sys_id"), true, "approved after the restart");
             j.assertBuildStatusSuccess(j.waitForCompletion(r));
             j.assertLogContains("deploying " + c.get("number"), r);
+            List<String> timeline = r.getAction(io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction.class).getTickets().get(0)
+                    .getTimeline();
+            assertTrue("the events before and after the restart: " + timeline, timeline.size() >= 2);
+            assertTrue(timeline.toString(), timeline.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC Assess.*"));
             assertEquals("3", sim.serviceNow().records("change_request").get(0).get("state"));
         });
     }

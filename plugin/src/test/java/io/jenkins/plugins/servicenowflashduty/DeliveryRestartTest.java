@@ -65,9 +65,9 @@ public class DeliveryRestartTest {
             assertEquals("6", incidents.get(0).get("state"));
             FreeStyleProject p = j.jenkins.getItemByFullName("nightly", FreeStyleProject.class);
             assertEquals(List.of("created (admin-wide)"),
-                    p.getBuildByNumber(1).getAction(TicketsAction.class).getTickets().get(0).getActions());
+                    p.getBuildByNumber(1).getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
             assertEquals(List.of("resolved (admin-wide)"),
-                    p.getBuildByNumber(2).getAction(TicketsAction.class).getTickets().get(0).getActions());
+                    p.getBuildByNumber(2).getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
         });
     }
 }

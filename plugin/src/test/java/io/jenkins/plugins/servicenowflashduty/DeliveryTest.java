@@ -114,7 +114,8 @@ class DeliveryTest {
         assertEquals(1, incidents().size());
         assertFalse(j.jenkins.getExtensionList(DeliveryMonitor.class).get(0).isActivated());
         TicketsAction tickets = p.getBuildByNumber(1).getAction(TicketsAction.class);
-        assertEquals(List.of("created (admin-wide)"), tickets.getTickets().get(0).getActions());
+        assertEquals(List.of("created"), tickets.getTickets().get(0).getActions());
+        assertEquals(List.of("admin-wide"), tickets.getTickets().get(0).getOrigins());
         assertTrue(admin.goTo(PAGE).asNormalizedText().contains("Nothing is waiting"));
     }
 
@@ -172,7 +173,7 @@ class DeliveryTest {
         eventually(() -> pending().isEmpty(), "delivered");
         assertEquals(1, incidents().size());
         assertEquals("deploy failed, sent while ServiceNow was down", incidents().get(0).get("short_description"));
-        assertEquals(List.of("created (queued)"), run.getAction(TicketsAction.class).getTickets().get(0).getActions());
+        assertEquals(List.of("created (queued)"), run.getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
     }
 
     @Test

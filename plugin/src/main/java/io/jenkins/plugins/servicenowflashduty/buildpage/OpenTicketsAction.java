@@ -6,9 +6,12 @@ import hudson.model.Job;
 import hudson.model.Run;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import jenkins.model.TransientActionFactory;
 
 /**
@@ -18,6 +21,14 @@ import jenkins.model.TransientActionFactory;
 public final class OpenTicketsAction implements Action {
     /** How far back a job's builds are read. */
     static final int BUILDS = 30;
+    /**
+     * What was read, per job, until its last completed build or any ticket record changes: listing a job's actions
+     * (every page of it, every API call) must not load thirty builds each time.
+     */
+    private static final Map<Job<?, ?>, Read> READ = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Read(int lastBuild, long generation, List<TicketEntry> open) {
+    }
     private final List<TicketEntry> open;
 
     OpenTicketsAction(List<TicketEntry> open) {
@@ -29,6 +40,19 @@ public final class OpenTicketsAction implements Action {
     }
 
     static List<TicketEntry> openTickets(Job<?, ?> job) {
+        Run<?, ?> last = job.getLastCompletedBuild();
+        int lastBuild = last == null ? 0 : last.getNumber();
+        long generation = TicketsAction.generation();
+        Read known = READ.get(job);
+        if (known != null && known.lastBuild == lastBuild && known.generation == generation) {
+            return known.open;
+        }
+        List<TicketEntry> open = read(job);
+        READ.put(job, new Read(lastBuild, generation, open));
+        return open;
+    }
+
+    private static List<TicketEntry> read(Job<?, ?> job) {
         List<TicketEntry> open = new ArrayList<>();
         Set<TicketEntry.Kind> decided = new HashSet<>();
         int seen = 0;
@@ -38,18 +62,17 @@ public final class OpenTicketsAction implements Action {
                 continue;
             }
             List<TicketEntry> tickets = new ArrayList<>(a.getTickets());
-            java.util.Collections.reverse(tickets);
+            Collections.reverse(tickets);
             for (TicketEntry t : tickets) {
                 if ((t.getKind() == TicketEntry.Kind.INCIDENT || t.getKind() == TicketEntry.Kind.ALERT) && decided.add(t.getKind())) {
-                    List<String> did = t.getActions();
-                    String last = did.isEmpty() ? "" : did.get(did.size() - 1);
+                    String last = t.lastAction(); // whoever did it: a step, a queued delivery or an admin-wide rule
                     if (!last.equals("resolved") && !last.equals("recovered")) {
                         open.add(t);
                     }
                 }
             }
         }
-        return open;
+        return List.copyOf(open);
     }
 
     @Override

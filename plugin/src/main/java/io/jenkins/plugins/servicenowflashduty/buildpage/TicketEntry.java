@@ -1,12 +1,18 @@
 package io.jenkins.plugins.servicenowflashduty.buildpage;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
-/** One ticket a build touched: its kind, number and link, what the build did to it, the state seen last, and events. */
+/**
+ * One ticket a build touched: its kind, number and link, what the build did to it (each action with its origin: a
+ * step, a queued delivery or an admin-wide rule), the state seen last, and a change's timestamped approval events.
+ */
 @ExportedBean(defaultVisibility = 2)
 public final class TicketEntry {
     /** What kind of ticket. */
@@ -16,20 +22,41 @@ public final class TicketEntry {
     private final String number;
     private String url;
     private final List<String> actions = new ArrayList<>();
+    /** Who did each action: empty for a step, {@code queued} or {@code admin-wide}; parallel to {@link #actions}. */
+    private List<String> origins = new ArrayList<>();
     private String state;
     private final List<String> timeline = new ArrayList<>();
 
-    TicketEntry(Kind kind, String number, String url, String what, String state) {
+    TicketEntry(Kind kind, String number, String url, String what, String origin, String state) {
         this.kind = kind;
         this.number = number;
         this.url = url;
         this.state = state == null ? "" : state;
         actions.add(what);
+        origins.add(origin == null ? "" : origin);
     }
 
-    synchronized void happened(String what, String newState, String newUrl) {
-        if (actions.isEmpty() || !actions.get(actions.size() - 1).equals(what)) {
+    /** Builds saved before actions had an origin wrote it into the word: {@code created (queued)}. */
+    private synchronized Object readResolve() {
+        if (origins == null) {
+            origins = new ArrayList<>();
+            for (int i = 0; i < actions.size(); i++) {
+                String a = actions.get(i);
+                int open = a.lastIndexOf(" (");
+                boolean suffixed = open > 0 && a.endsWith(")");
+                origins.add(suffixed ? a.substring(open + 2, a.length() - 1) : "");
+                actions.set(i, suffixed ? a.substring(0, open) : a);
+            }
+        }
+        return this;
+    }
+
+    synchronized void happened(String what, String origin, String newState, String newUrl) {
+        String from = origin == null ? "" : origin;
+        int last = actions.size() - 1;
+        if (last < 0 || !actions.get(last).equals(what) || !origins.get(last).equals(from)) {
             actions.add(what);
+            origins.add(from);
         }
         if (newState != null && !newState.isEmpty()) {
             state = newState;
@@ -39,9 +66,12 @@ public final class TicketEntry {
         }
     }
 
-    synchronized void timeline(String event) {
-        timeline.add(event);
+    /** An approval event with the time it was seen, so the approval wait can be read off the page. */
+    synchronized void timeline(String event, Instant at) {
+        timeline.add(TIME.format(at) + " " + event);
     }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     @Exported
     public Kind getKind() {
@@ -68,6 +98,26 @@ public final class TicketEntry {
     @Exported
     public synchronized List<String> getActions() {
         return List.copyOf(actions);
+    }
+
+    /** Who did each of {@link #getActions()}: empty for a step of the build, {@code queued} or {@code admin-wide}. */
+    @Exported
+    public synchronized List<String> getOrigins() {
+        return List.copyOf(origins);
+    }
+
+    /** The actions as the page shows them: {@code created}, {@code resolved (admin-wide)}. */
+    public synchronized List<String> getActionLabels() {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < actions.size(); i++) {
+            labels.add(origins.get(i).isEmpty() ? actions.get(i) : actions.get(i) + " (" + origins.get(i) + ")");
+        }
+        return labels;
+    }
+
+    /** The last action, whoever did it. */
+    synchronized String lastAction() {
+        return actions.isEmpty() ? "" : actions.get(actions.size() - 1);
     }
 
     @Exported

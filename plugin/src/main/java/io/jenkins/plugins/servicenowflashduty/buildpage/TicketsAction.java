@@ -1,9 +1,14 @@
 package io.jenkins.plugins.servicenowflashduty.buildpage;
 
 import hudson.model.Run;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -18,8 +23,22 @@ public final class TicketsAction implements RunAction2 {
     private final List<TicketEntry> tickets = new ArrayList<>();
     private transient Run<?, ?> run;
 
+    /** A queued delivery of a {@code durable: true} step. */
+    public static final String QUEUED = "queued";
+    /** An admin-wide rule's delivery. */
+    public static final String ADMIN_WIDE = "admin-wide";
+
     /** Records what a step did, on the build it ran in (saved with it). */
     public static void record(Run<?, ?> run, TicketEntry.Kind kind, String number, String url, String what, String state) {
+        record(run, kind, number, url, what, "", state);
+    }
+
+    /**
+     * Records what was done for a build, and by whom: a step ({@code ""}), a queued delivery ({@link #QUEUED}) or an
+     * admin-wide rule ({@link #ADMIN_WIDE}).
+     */
+    public static void record(Run<?, ?> run, TicketEntry.Kind kind, String number, String url, String what, String origin, String state) {
+        generation.incrementAndGet();
         TicketsAction action;
         synchronized (run) {
             action = run.getAction(TicketsAction.class);
@@ -28,12 +47,24 @@ public final class TicketsAction implements RunAction2 {
                 run.addAction(action);
             }
         }
-        action.add(kind, number, url, what, state);
+        action.add(kind, number, url, what, origin, state);
+        save(run);
+    }
+
+    private static void save(Run<?, ?> run) {
         try {
             run.save();
-        } catch (java.io.IOException e) {
-            java.util.logging.Logger.getLogger(TicketsAction.class.getName()).log(java.util.logging.Level.FINE, "could not save " + run, e);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not save " + run, e);
         }
+    }
+
+    /** Changes with every record, so that what is read from builds (the job page's open tickets) can be kept until then. */
+    private static final AtomicLong generation = new AtomicLong();
+    private static final Logger LOG = Logger.getLogger(TicketsAction.class.getName());
+
+    static long generation() {
+        return generation.get();
     }
 
     /** The kind a ticket number names: INC incident, CHG change, anything else a ticket. */
@@ -42,24 +73,25 @@ public final class TicketsAction implements RunAction2 {
         return n.startsWith("INC") ? TicketEntry.Kind.INCIDENT : n.startsWith("CHG") ? TicketEntry.Kind.CHANGE : TicketEntry.Kind.TICKET;
     }
 
-    /** Adds an approval event (requested, approved, rejected...) to the change's timeline. */
+    /** Adds an approval event (requested, approved, rejected...) with its time to the change's timeline; saved at once. */
     public static void approvalEvent(Run<?, ?> run, String number, String event) {
         TicketsAction action = run.getAction(TicketsAction.class);
         if (action != null) {
             synchronized (action.tickets) {
                 action.tickets.stream().filter(t -> t.getNumber().equals(number) && t.getKind() == TicketEntry.Kind.CHANGE)
-                        .reduce((a, b) -> b).ifPresent(t -> t.timeline(event));
+                        .reduce((a, b) -> b).ifPresent(t -> t.timeline(event, Instant.now()));
             }
+            save(run);
         }
     }
 
-    private void add(TicketEntry.Kind kind, String number, String url, String what, String state) {
+    private void add(TicketEntry.Kind kind, String number, String url, String what, String origin, String state) {
         synchronized (tickets) {
             Optional<TicketEntry> known = tickets.stream().filter(t -> t.getKind() == kind && t.getNumber().equals(number)).findFirst();
             if (known.isPresent()) {
-                known.get().happened(what, state, url);
+                known.get().happened(what, origin, state, url);
             } else {
-                tickets.add(new TicketEntry(kind, number, url, what, state));
+                tickets.add(new TicketEntry(kind, number, url, what, origin, state));
             }
         }
     }

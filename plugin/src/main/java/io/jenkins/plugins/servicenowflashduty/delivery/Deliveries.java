@@ -30,7 +30,6 @@ import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -52,21 +51,39 @@ public final class Deliveries {
     static final String DIRECTORY = "servicenow-flashduty-deliveries";
     /** The queue's bound: enough for an outage of a day on a large controller, small enough to list. */
     private static final int CAPACITY = SystemProperties.getInteger(Deliveries.class.getName() + ".capacity", 10_000);
+    /** One job's share: a pipeline in a loop cannot fill the queue for every other job and the admin-wide rules. */
+    private static final int PER_JOB = SystemProperties.getInteger(Deliveries.class.getName() + ".perJob", 200);
     /** Keys sent side by side: a rate-limited Flashduty must not hold up ServiceNow, nor one instance another. */
     private static final int PARALLELISM = 4;
     private static final String STEP = "step:";
     private static final String RULE = "rule:";
 
     private Outbox outbox;
+    /** Why the queue could not be opened, or empty. */
+    private volatile String openProblem = "";
+    private long openFailedAt;
+    private boolean started;
+    private static final long REOPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     public static Deliveries get() {
         return ExtensionList.lookupSingleton(Deliveries.class);
     }
 
-    /** Opens the queue once the jobs are loaded (deliveries look their builds up) and starts sending. */
-    @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED)
+    /**
+     * Opens the queue once the jobs are loaded (deliveries look their builds up) and starts sending. Never fatal: a
+     * queue directory that cannot be read (after a restore, on a read-only disk) must not stop the controller; the
+     * monitor says what is wrong and the queue is opened again on its next use.
+     */
+    @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED, fatal = false)
     public static void startDelivering() {
-        get().outbox().start();
+        Deliveries d = get();
+        synchronized (d) {
+            d.started = true;
+        }
+        Outbox o = d.outbox();
+        if (o != null) {
+            o.start();
+        }
     }
 
     /** Stops sending when the controller stops; what is left stays on disk for the next start. */
@@ -75,8 +92,9 @@ public final class Deliveries {
         get().close();
     }
 
+    /** The queue, opened on first use; null (with {@link #openProblem} set) while its directory cannot be opened. */
     synchronized Outbox outbox() {
-        if (outbox == null) {
+        if (outbox == null && (openProblem.isEmpty() || System.nanoTime() - openFailedAt > REOPEN_AFTER_NANOS)) {
             Path dir = Jenkins.get().getRootDir().toPath().resolve(DIRECTORY);
             try {
                 outbox = Outbox.open(dir, CAPACITY, Backoff.standard(), Clock.systemUTC(), this::deliver, new Outbox.Observer() {
@@ -84,12 +102,41 @@ public final class Deliveries {
                     public void failed(Delivery d, String sentence) {
                         LOG.log(Level.INFO, "{0}: {1}", new Object[] {d.summary(), sentence});
                     }
-                }, PARALLELISM);
-            } catch (IOException e) {
-                throw new UncheckedIOException(Messages.Deliveries_cannotOpen(dir, e.getMessage()), e);
+
+                    @Override
+                    public void dropped(Delivery d, String sentence) {
+                        LOG.log(Level.WARNING, Messages.Deliveries_dropped(d.summary(), sentence));
+                        Run<?, ?> run = runOf(d);
+                        if (run != null) {
+                            TicketsAction.record(run, kindOf(d), d.key(), "", Messages.Deliveries_droppedAction(sentence),
+                                    d.origin().startsWith(RULE) ? TicketsAction.ADMIN_WIDE : TicketsAction.QUEUED, "");
+                        }
+                    }
+
+                    @Override
+                    public void unexpected(Throwable t) {
+                        LOG.log(Level.WARNING, "The delivery worker met an unexpected failure; it goes on", t);
+                    }
+                }, PARALLELISM).limitPerGroup(PER_JOB, Deliveries::jobOf);
+                openProblem = "";
+                if (started) {
+                    outbox.start();
+                }
+            } catch (IOException | RuntimeException e) {
+                openProblem = Messages.Deliveries_cannotOpen(dir, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                openFailedAt = System.nanoTime();
+                LOG.log(Level.WARNING, openProblem, e);
             }
         }
         return outbox;
+    }
+
+    private Outbox usable() {
+        Outbox o = outbox();
+        if (o == null) {
+            throw new IllegalStateException(openProblem);
+        }
+        return o;
     }
 
     synchronized void close() {
@@ -105,39 +152,66 @@ public final class Deliveries {
      * @throws QueueFullException when the queue is full; the sentence says what was not queued
      */
     public Delivery queueForStep(QueuedWrites.Write write, Run<?, ?> run) {
-        return outbox().add(write, STEP + run.getExternalizableId());
+        return usable().add(write, STEP + run.getExternalizableId());
     }
 
     /** Queues a write of an admin-wide rule for a build that just completed. */
     public Delivery queueForRule(QueuedWrites.Write write, Run<?, ?> run) {
-        return outbox().add(write, RULE + run.getExternalizableId());
+        return usable().add(write, RULE + run.getExternalizableId());
     }
 
     /** Whether a step of this build queued a write of one of these kinds that has not gone out yet. */
     public boolean stepQueued(Run<?, ?> run, String... kinds) {
         String origin = STEP + run.getExternalizableId();
         List<String> wanted = List.of(kinds);
-        return outbox().anyPending(d -> d.origin().equals(origin) && wanted.contains(d.kind()));
+        Outbox o = outbox();
+        return o != null && o.anyPending(d -> d.origin().equals(origin) && wanted.contains(d.kind()));
     }
 
     public List<Delivery> pending() {
-        return outbox().pending();
+        Outbox o = outbox();
+        return o == null ? List.of() : o.pending();
     }
 
     public OutboxHealth health() {
-        return outbox().health();
+        Outbox o = outbox();
+        return o == null ? new OutboxHealth(0, 0, 0, 0, null, "", 0, 0, openProblem) : o.health();
     }
 
     public boolean retry(String id) {
-        return outbox().retry(id);
+        Outbox o = outbox();
+        return o != null && o.retry(id);
     }
 
     public boolean discard(String id) {
-        boolean gone = outbox().discard(id);
+        Outbox o = outbox();
+        boolean gone = o != null && o.discard(id);
         if (gone) {
             LOG.log(Level.INFO, "Delivery {0} discarded by {1}", new Object[] {id, Jenkins.getAuthentication2().getName()});
         }
         return gone;
+    }
+
+    /** The job a delivery came from: its origin is {@code step:} or {@code rule:} and the build's id, {@code job/path#12}. */
+    static String jobOf(String origin) {
+        String id = origin.substring(origin.indexOf(':') + 1);
+        int hash = id.lastIndexOf('#');
+        return hash < 0 ? id : id.substring(0, hash);
+    }
+
+    private static Run<?, ?> runOf(Delivery d) {
+        String id = d.origin().substring(d.origin().indexOf(':') + 1);
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            return id.isEmpty() ? null : Run.fromExternalizableId(id);
+        }
+    }
+
+    private static TicketEntry.Kind kindOf(Delivery d) {
+        return switch (d.kind()) {
+            case QueuedWrites.ALERT, QueuedWrites.RECOVER -> TicketEntry.Kind.ALERT;
+            case QueuedWrites.NOTE -> TicketsAction.kindOf(d.payload().path("number").asText(""));
+            default -> TicketEntry.Kind.INCIDENT;
+        };
     }
 
     /** Sends one delivery, as the system: its build is looked up whoever may see it, then used for the credentials. */
@@ -150,23 +224,41 @@ public final class Deliveries {
                 // a step's credentials may only be used in its build's context, which is gone
                 throw new Undeliverable(Messages.Deliveries_buildGone(runId));
             }
+            // an admin-wide rule is the admin's: it signs in with the admin's binding whichever job it reports on;
+            // a step's write uses what its build may use (a folder's credential, the instance's allowed jobs)
             Object result = QueuedWrites.perform(d, new QueuedWrites.Targets() {
                 @Override
-                public ServiceNowClient serviceNow(String instance, Delivery delivery) throws ConfigurationException {
+                public ServiceNowClient serviceNow(String instance, Delivery delivery) {
                     ServiceNowInstance configured = instance(instance);
-                    return run == null ? Clients.get().serviceNowAtRoot(configured) : Clients.get().serviceNow(configured, run);
+                    return configurationOf(() -> rule ? Clients.get().serviceNowForAdmin(configured) : Clients.get().serviceNow(configured, run));
                 }
 
                 @Override
-                public FlashdutyClient flashduty(Delivery delivery) throws ConfigurationException {
+                public FlashdutyClient flashduty(Delivery delivery) {
                     FlashdutyConfiguration config = FlashdutyConfiguration.get();
-                    return run == null ? Clients.get().flashdutyAtRoot(config) : Clients.get().flashduty(config, run);
+                    return configurationOf(() -> rule
+                            ? Clients.get().flashdutyForAdmin(config.getBaseUrl(), config.getIntegrationKeyCredentialsId(), config.isAllowPlainHttp())
+                            : Clients.get().flashduty(config, run));
                 }
             });
             if (run != null) {
-                record(run, d, result, rule ? " (admin-wide)" : " (queued)");
+                record(run, d, result, rule ? TicketsAction.ADMIN_WIDE : TicketsAction.QUEUED);
             }
         }
+    }
+
+    /** A client made from the configuration as it is now: a problem with it waits for an administrator, not for time. */
+    private static <T> T configurationOf(ClientMaker<T> maker) {
+        try {
+            return maker.make();
+        } catch (ConfigurationException e) {
+            throw new Undeliverable(e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ClientMaker<T> {
+        T make() throws ConfigurationException;
     }
 
     private static ServiceNowInstance instance(String name) {
@@ -177,15 +269,15 @@ public final class Deliveries {
         }
     }
 
-    private static void record(Run<?, ?> run, Delivery d, Object result, String how) {
+    private static void record(Run<?, ?> run, Delivery d, Object result, String origin) {
         if (result instanceof IncidentOutcome o && o.action() != IncidentOutcome.Action.NONE) {
-            TicketsAction.record(run, TicketEntry.Kind.INCIDENT, o.number(), o.url(), o.action().name().toLowerCase(Locale.ROOT) + how,
+            TicketsAction.record(run, TicketEntry.Kind.INCIDENT, o.number(), o.url(), o.action().name().toLowerCase(Locale.ROOT), origin,
                     o.action() == IncidentOutcome.Action.RESOLVED ? "Resolved" : "Open");
         } else if (result instanceof SnRecord ticket && d.kind().equals(QueuedWrites.NOTE)) {
-            TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted" + how, "");
+            TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted", origin, "");
         } else if (result instanceof PushResult pushed) {
             boolean recovered = d.kind().equals(QueuedWrites.RECOVER);
-            TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", (recovered ? "recovered" : "alerted") + how,
+            TicketsAction.record(run, TicketEntry.Kind.ALERT, pushed.alertKey(), "", recovered ? "recovered" : "alerted", origin,
                     recovered ? EventStatus.OK.wire() : EventStatus.valueOf(d.payload().path("status").asText("CRITICAL")).wire());
         }
     }
