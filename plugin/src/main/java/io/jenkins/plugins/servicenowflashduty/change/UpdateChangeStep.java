@@ -111,6 +111,7 @@ public final class UpdateChangeStep extends ServiceNowStepBase {
         StepLog log = new StepLog(context.get(TaskListener.class));
         ChangeRef c = changes.find(change);
         if (!values.isEmpty()) {
+            client.columns().checkColumns("change_request", values.keySet()); // ServiceNow would ignore an unknown one
             client.update("change_request", c.sysId(), values);
         }
         if (note) {

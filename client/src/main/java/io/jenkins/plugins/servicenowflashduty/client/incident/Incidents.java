@@ -103,6 +103,7 @@ public final class Incidents {
         FieldValues.putIfPresent(values, "category", request.category());
         FieldValues.putIfPresent(values, "subcategory", request.subcategory());
         Map<String, String> extra = FieldValues.extra(request.extraFields(), SET_BY_STEP);
+        client.columns().checkColumns(TABLE, extra.keySet()); // ServiceNow would drop an unknown column without a word
 
         SnRecord open = findOpen(key);
         if (open != null && repeat != null && open.sysId().equals(repeat.sysId())) {

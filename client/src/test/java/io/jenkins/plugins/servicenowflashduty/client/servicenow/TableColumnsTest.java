@@ -75,4 +75,32 @@ class TableColumnsTest {
         assertEquals(List.of("active", "priority", "name", "number", "caller_id.name", "state"),
                 TableColumns.fieldsOf("active=true^priority<=2^ORnameSTARTSWITHweb^ORDERBYnumber^NQcaller_id.nameISEMPTY^EQ^stateIN1,2"));
     }
+
+    @Test
+    void extraFieldsOfAnIncidentOrAChangeThatTheTableDoesNotHaveAreRefusedBeforeTheWrite() {
+        io.jenkins.plugins.servicenowflashduty.client.job.BuildContext build = new io.jenkins.plugins.servicenowflashduty.client.job.BuildContext(
+                "team/deploy", 3, "https://ci.example.com/job/team/job/deploy/3/", "FAILURE", "", "", "ci.example.com");
+        int before = sim.serviceNow().records("incident").size();
+        io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest request = new io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest(
+                null, null, null, null, null, null, null, null, null, null, Map.of("contact_typ", "monitoring"), null);
+        ApiException e = assertThrows(ApiException.class,
+                () -> new io.jenkins.plugins.servicenowflashduty.client.incident.Incidents(client).raise(build, request));
+        assertEquals("The table incident has no field 'contact_typ' (in fields:); ServiceNow would ignore it. Check the field's name.", e.getMessage());
+        assertEquals(before, sim.serviceNow().records("incident").size(), "nothing written");
+    }
+
+    @Test
+    void anInstanceWithoutTheChangeApiRefusesAChangeFieldItWouldDropWithoutAWord() {
+        sim.serviceNow().setChangeApiInstalled(false);
+        io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest misspelt = new io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest(
+                io.jenkins.plugins.servicenowflashduty.client.change.ChangeType.NORMAL, null, "Deploy", null, null, null, null, null, null,
+                null, null, null, null, Map.of("categroy", "Software"));
+        io.jenkins.plugins.servicenowflashduty.client.job.BuildContext build = new io.jenkins.plugins.servicenowflashduty.client.job.BuildContext(
+                "team/deploy", 3, "https://ci.example.com/job/team/job/deploy/3/", "", "", "", "ci.example.com");
+        ApiException e = assertThrows(ApiException.class,
+                () -> new io.jenkins.plugins.servicenowflashduty.client.change.Changes(client).open(build, misspelt));
+        assertEquals("The table change_request has no field 'categroy' (in fields:); ServiceNow would ignore it. Check the field's name.",
+                e.getMessage());
+        assertTrue(sim.serviceNow().records("change_request").isEmpty());
+    }
 }
