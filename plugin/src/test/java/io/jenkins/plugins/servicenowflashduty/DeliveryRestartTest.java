@@ -11,9 +11,15 @@ import io.jenkins.plugins.servicenowflashduty.client.delivery.Delivery;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
+import io.jenkins.plugins.servicenowflashduty.delivery.DeliveryMonitor;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.io.FileUtils;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -68,6 +74,29 @@ public class DeliveryRestartTest {
                     p.getBuildByNumber(1).getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
             assertEquals(List.of("resolved (admin-wide)"),
                     p.getBuildByNumber(2).getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
+        });
+    }
+
+    @Test
+    public void aQueueDirectoryThatCannotBeOpenedNeverStopsTheControllerFromStarting() throws Throwable {
+        sessions.then(j -> {
+            Sandbox.configure(sim);
+            Path queue = j.jenkins.getRootDir().toPath().resolve("servicenow-flashduty-deliveries");
+            FileUtils.deleteDirectory(queue.toFile());
+            Files.writeString(queue, "restored from a bad backup");
+        });
+        sessions.then(j -> {
+            // the controller is up: the queue's initializer is not fatal
+            assertTrue(j.jenkins.getExtensionList(DeliveryMonitor.class).get(0).isActivated());
+            String manage = j.createWebClient().goTo("manage/").asNormalizedText();
+            assertTrue(manage, manage.contains("Cannot open the delivery queue in"));
+            WorkflowJob p = j.createProject(WorkflowJob.class, "durable");
+            p.setDefinition(new CpsFlowDefinition("serviceNowIncident(durable: true)", true));
+            j.assertLogContains("The delivery queue cannot be written", j.buildAndAssertStatus(Result.FAILURE, p));
+            FreeStyleProject nightly = j.createFreeStyleProject("nightly");
+            nightly.getBuildersList().add(new FailureBuilder());
+            ServiceNowConfiguration.get().setIncidentOnFailure(new IncidentOnFailure());
+            j.buildAndAssertStatus(Result.FAILURE, nightly); // a completed build's listener does not break on it either
         });
     }
 }

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -63,7 +64,7 @@ public final class Deliveries {
     private volatile String openProblem = "";
     private long openFailedAt;
     private boolean started;
-    private static final long REOPEN_AFTER_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final long REOPEN_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     public static Deliveries get() {
         return ExtensionList.lookupSingleton(Deliveries.class);
@@ -123,12 +124,19 @@ public final class Deliveries {
                     outbox.start();
                 }
             } catch (IOException | RuntimeException e) {
-                openProblem = Messages.Deliveries_cannotOpen(dir, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                openProblem = Messages.Deliveries_cannotOpen(dir, why(e, dir));
                 openFailedAt = System.nanoTime();
                 LOG.log(Level.WARNING, openProblem, e);
             }
         }
         return outbox;
+    }
+
+    /** The JDK's file exceptions often say only the path: then the kind of failure is the news. */
+    private static String why(Exception e, Path dir) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        return m == null || m.isBlank() || m.equals(dir.toString()) ? kind : kind + ": " + m;
     }
 
     private Outbox usable() {
