@@ -1,7 +1,9 @@
 package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** The tables the simulator knows, with the columns and choices of a current ServiceNow release. */
 final class Schemas {
@@ -75,11 +77,11 @@ final class Schemas {
     }
 
     /** The tables that extend task, as in ServiceNow: their task columns are task's in the dictionary. */
-    static final java.util.Set<String> TASK_TABLES = java.util.Set.of("incident", "change_request", "change_task");
+    static final Set<String> TASK_TABLES = Set.of("incident", "change_request", "change_task");
 
     /** The columns task itself defines (every table also has the system columns). */
-    static java.util.Set<String> taskColumns() {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    static Set<String> taskColumns() {
+        Set<String> names = new LinkedHashSet<>();
         task(new TableSchema("task", "number", "TASK", 1)).fields().forEach(f -> names.add(f.name()));
         return names;
     }

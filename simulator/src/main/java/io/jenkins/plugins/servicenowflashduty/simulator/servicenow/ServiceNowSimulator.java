@@ -3,7 +3,9 @@ package io.jenkins.plugins.servicenowflashduty.simulator.servicenow;
 import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The ServiceNow half of the simulator: instance state, credentials and its HTTP APIs, seeded with demo data. */
 public final class ServiceNowSimulator {
@@ -48,7 +50,7 @@ public final class ServiceNowSimulator {
      * incident, change_request and change_task extend task, whose columns (number, short_description...) are task's.
      */
     private void seedDictionary() {
-        java.util.Set<String> taskColumns = Schemas.taskColumns();
+        Set<String> taskColumns = Schemas.taskColumns();
         String taskId = instance.insert("sys_db_object", Map.of("name", "task", "label", "Task")).get("sys_id");
         for (String column : taskColumns) {
             instance.insert("sys_dictionary", Map.of("name", "task", "element", column, "internal_type", "string"));
@@ -63,7 +65,7 @@ public final class ServiceNowSimulator {
             for (Field f : instance.schema(table).fields()) {
                 if (!extendsTask || !taskColumns.contains(f.name())) {
                     instance.insert("sys_dictionary", Map.of("name", table, "element", f.name(),
-                            "internal_type", f.type().name().toLowerCase(java.util.Locale.ROOT)));
+                            "internal_type", f.type().name().toLowerCase(Locale.ROOT)));
                 }
             }
         }
