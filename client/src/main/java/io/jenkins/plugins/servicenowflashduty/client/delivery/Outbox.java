@@ -357,9 +357,7 @@ public final class Outbox implements AutoCloseable {
     private void work() {
         while (!closed) {
             try {
-                if (deliverDue() > 0) {
-                    workerProblem = "";
-                }
+                deliverDue();
             } catch (UncheckedIOException e) {
                 directoryFailed(sentence(e)); // the directory could not be written: try again after a pause
             } catch (RuntimeException | Error e) {
@@ -439,6 +437,7 @@ public final class Outbox implements AutoCloseable {
             delete(started);
             directoryError = "";
             failedPasses = 0;
+            workerProblem = ""; // deliveries go out again
         }
         observer.delivered(started);
         return true;
