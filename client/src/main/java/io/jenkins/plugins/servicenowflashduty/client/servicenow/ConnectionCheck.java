@@ -41,13 +41,27 @@ public final class ConnectionCheck {
         }
         List<String> missing = new ArrayList<>();
         if (!roles.contains("itil") && !roles.contains("sn_incident_write")) {
-            missing.add("itil (for incidents)");
+            missing.add("itil or sn_incident_write (for incidents)");
         }
-        if (!roles.contains("itil") && !roles.contains("change_manager")) {
-            missing.add("itil or change_manager (for changes)");
+        if (!roles.contains("itil") && !roles.contains("change_manager") && !roles.contains("sn_change_write")) {
+            missing.add("itil, change_manager or sn_change_write (for changes)");
         }
         return base + (missing.isEmpty() ? " It has the roles incidents and changes need."
-                : " It lacks the role " + String.join(" and ", missing) + ".");
+                : " It lacks the role " + String.join(" and ", missing) + ".") + dictionary(client);
+    }
+
+    /** The plugin checks pipelines' field names against the dictionary: say what it falls back on when the user may not read it. */
+    private static String dictionary(ServiceNowClient client) {
+        try {
+            List<SnRecord> tables = client.query("sys_db_object", TableQuery.where("name").is("incident"), 1, "name");
+            if (!tables.isEmpty()) {
+                return "";
+            }
+        } catch (ApiException e) {
+            // not readable: said below
+        }
+        return " It cannot read the dictionary (sys_dictionary and sys_db_object, role personalize_dictionary), so the plugin learns"
+                + " a table's fields from one of its records to check the names pipelines give.";
     }
 
     private static Optional<SnRecord> whoAmI(ServiceNowClient client) {

@@ -2,6 +2,9 @@ package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +72,9 @@ public final class TableColumns {
             return;
         }
         Set<String> columns = of(table);
+        if (columns == null) {
+            return; // no record this user may read: the query cannot answer with rows it should not
+        }
         for (String f : inQuery) {
             if (!has(columns, f)) {
                 throw invalidInput("The table " + table + " has no field '" + f + "', which the query names; ServiceNow would ignore"
@@ -81,7 +87,10 @@ public final class TableColumns {
     /** Refuses column names (of a step's {@code fields:}) that the table does not have, since ServiceNow would ignore them. */
     public void checkColumns(String table, Collection<String> names) {
         if (names != null && !names.isEmpty()) {
-            check(table, of(table), names, "fields:");
+            Set<String> columns = of(table);
+            if (columns != null) {
+                check(table, columns, names, "fields:");
+            }
         }
     }
 
@@ -105,28 +114,53 @@ public final class TableColumns {
         return columns.contains(column) || SYSTEM.contains(column);
     }
 
-    /** The columns of a table and of the tables it extends. */
+    /**
+     * The columns of a table and of the tables it extends, or null when they cannot be learnt: from the dictionary
+     * (which needs a role such as {@code personalize_dictionary} to read), else from one record of the table, whose
+     * answer lists every column; a table without a record the user may read has nothing a query could wrongly return.
+     */
     public Set<String> of(String table) {
         Known k = known.get(table);
         if (k != null && k.readAt.plus(KEEP).isAfter(clock.instant())) {
             return k.columns;
         }
-        List<String> chain = chain(table);
-        Set<String> columns = new LinkedHashSet<>();
-        client.stream("sys_dictionary", TableQuery.where("name").in(chain).and("element").isNotEmpty(), 1000, "element")
-                .forEach(r -> columns.add(r.get("element")));
-        Set<String> kept = Set.copyOf(columns);
-        known.put(table, new Known(kept, clock.instant()));
-        return kept;
+        Set<String> columns = fromDictionary(table);
+        if (columns == null) {
+            columns = fromARecord(table);
+        }
+        if (columns != null) {
+            known.put(table, new Known(columns, clock.instant()));
+        }
+        return columns;
     }
 
-    /** The table and its ancestors, from sys_db_object's super_class. */
+    private Set<String> fromDictionary(String table) {
+        try {
+            List<String> chain = chain(table);
+            if (chain.isEmpty()) {
+                return null; // not readable (ACLs hide rows rather than refuse), or not there: the table itself will tell
+            }
+            Set<String> columns = new LinkedHashSet<>();
+            client.stream("sys_dictionary", TableQuery.where("name").in(chain).and("element").isNotEmpty(), 1000, "element")
+                    .forEach(r -> columns.add(r.get("element")));
+            return columns.isEmpty() ? null : Set.copyOf(columns);
+        } catch (ApiException e) {
+            if (e.problem() == Problem.FORBIDDEN || e.problem() == Problem.NOT_FOUND) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Set<String> fromARecord(String table) {
+        List<SnRecord> one = client.query(table, TableQuery.all(), 1);
+        return one.isEmpty() ? null : Set.copyOf(one.get(0).values().keySet());
+    }
+
+    /** The table and its ancestors, from sys_db_object's super_class; empty when the table is not found there. */
     private List<String> chain(String table) {
         List<String> chain = new ArrayList<>();
         SnRecord current = one(TableQuery.where("name").is(table));
-        if (current == null) {
-            throw invalidInput("ServiceNow has no table named '" + table + "'.");
-        }
         while (current != null && chain.size() < 10) {
             chain.add(current.get("name"));
             String parent = current.get("super_class");

@@ -35,7 +35,8 @@ class RecordQueriesTest {
         List<Map<String, String>> rows = queries.run("incident", "urgency=1^ORDERBYnumber", List.of("number", " short_description "), 10_000);
         assertEquals(401, rows.size());
         assertEquals(Map.of("number", rows.get(0).get("number"), "short_description", "row 3"), rows.get(0));
-        assertEquals(1, sim.requests().matching("GET", "/api/now/table/incident").size());
+        // one record to learn the columns (the integration user may not read the dictionary), then the query
+        assertEquals(2, sim.requests().matching("GET", "/api/now/table/incident").size());
         sim.requests().clear();
         assertEquals(1100, queries.run("incident", "", List.of("number"), 1100).size());
         assertEquals(2, sim.requests().matching("GET", "/api/now/table/incident").size()); // pages of 1000

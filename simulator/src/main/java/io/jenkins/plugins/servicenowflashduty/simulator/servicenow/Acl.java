@@ -8,8 +8,10 @@ final class Acl {
     static boolean canRead(Actor actor, String table) {
         return switch (table) {
             case "incident" -> actor.hasAny("itil", "sn_incident_read", "sn_incident_write");
-            case "change_request", "change_task" -> actor.hasAny("itil", "change_manager", "sn_change_read");
+            case "change_request", "change_task" -> actor.hasAny("itil", "change_manager", "sn_change_read", "sn_change_write");
             case "sys_journal_field", "sys_attachment" -> actor.hasAny("itil", "change_manager");
+            // as on an instance: reading the dictionary takes a personalize role (integrations rarely have it)
+            case "sys_dictionary", "sys_db_object" -> actor.hasAny("admin", "personalize_dictionary", "personalize_read_dictionary");
             default -> true;
         };
     }
@@ -17,7 +19,7 @@ final class Acl {
     static boolean canWrite(Actor actor, String table) {
         return switch (table) {
             case "incident" -> actor.hasAny("itil", "sn_incident_write");
-            case "change_request", "change_task" -> actor.hasAny("itil", "change_manager");
+            case "change_request", "change_task" -> actor.hasAny("itil", "change_manager", "sn_change_write");
             default -> actor.hasAny("admin");
         };
     }
