@@ -147,6 +147,10 @@ class CredentialSecurityTest {
                 ServiceNowSimulator.ADMIN_USER, ServiceNowSimulator.ADMIN_PASSWORD));
         team.getProperties().add(new FolderCredentials(List.of(new FolderCredentials.Binding("sandbox", "team-b-sn"))));
 
+        // the folder's form carries the binding (a round trip through the configuration page, as an admin)
+        j.submit(j.createWebClient().login("admin").getPage(team, "configure").getFormByName("config"));
+        assertEquals(List.of("sandbox=team-b-sn"), team.getProperties().get(FolderCredentials.class).getBindings().stream()
+                .map(b -> b.getInstance() + "=" + b.getCredentialsId()).toList());
         j.buildAndAssertSuccess(job(team, "deploy", "serviceNowIncident(shortDescription: 'by the team')"));
         j.buildAndAssertSuccess(job(null, "central", "serviceNowIncident(shortDescription: 'by the admin binding', correlationId: 'central')"));
         Map<String, String> byTeam = sim.serviceNow().records("incident").stream()
