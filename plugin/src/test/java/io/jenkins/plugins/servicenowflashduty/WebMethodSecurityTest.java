@@ -27,12 +27,17 @@ class WebMethodSecurityTest {
             INSTANCE + "checkName?value=prod", INSTANCE + "checkUrl?value=https://x.service-now.com",
             INSTANCE + "checkCredentialsId?value=sn", INSTANCE + "testConnection?url=http://127.0.0.1:9&credentialsId=sn&allowPlainHttp=true",
             FLASHDUTY + "checkBaseUrl?value=https://api.flashcat.cloud", FLASHDUTY + "sendTestAlert?baseUrl=http://127.0.0.1:9&integrationKeyCredentialsId=fd",
-            SERVICENOW + "checkDefaultInstance?value=prod",
+            SERVICENOW + "checkDefaultInstance?value=prod", INSTANCE + "checkAllowedJobs?value=team/.*", FLASHDUTY + "checkAllowedJobs?value=team/.*",
             "descriptorByName/io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure/checkIncludes?value=team/.*",
             "descriptorByName/io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure/checkExcludes?value=team/.*");
     /** List fillers: a user without the permission gets an empty (or current-value-only) list. */
     private static final List<String> FILLERS = List.of(INSTANCE + "fillCredentialsIdItems", INSTANCE + "fillOauthCredentialsIdItems",
             FLASHDUTY + "fillIntegrationKeyCredentialsIdItems", SERVICENOW + "fillDefaultInstanceItems");
+
+    /** The folder property's drop-downs: only for those who may configure the folder. */
+    private static final List<String> FOLDER_FILLERS = List.of(
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.config.FolderCredentials$Binding/fillInstanceItems",
+            "descriptorByName/io.jenkins.plugins.servicenowflashduty.config.FolderCredentials$Binding/fillCredentialsIdItems");
 
     /** The snippet generator's fixed choices: only for those who may configure the job. */
     private static final List<String> STEP_FILLERS = List.of(
@@ -78,6 +83,13 @@ class WebMethodSecurityTest {
                 String body = post(j, reader, "job/x/" + filler).getWebResponse().getContentAsString();
                 assertEquals(true, body.contains("\"values\":[]"), filler + " to a reader: " + body);
             }
+            // a folder's own credentials: only for those who may configure the folder
+            com.cloudbees.hudson.plugins.folder.Folder team = j.createProject(com.cloudbees.hudson.plugins.folder.Folder.class, "team");
+            for (String filler : FOLDER_FILLERS) {
+                assertRefusedGet(reader.goTo("job/team/" + filler, null).getWebResponse().getStatusCode(), filler);
+                String body = post(j, reader, "job/team/" + filler).getWebResponse().getContentAsString();
+                assertEquals(false, body.contains("sandbox") || body.contains("\"sn\""), filler + " to a reader: " + body);
+            }
             JenkinsRule.WebClient admin = j.createWebClient().login("admin");
             assertEquals(true, post(j, admin, INSTANCE + "fillCredentialsIdItems").getWebResponse().getContentAsString().contains("\"sn\""));
             assertEquals(true, post(j, admin, "job/x/descriptorByName/io.jenkins.plugins.servicenowflashduty.incident.IncidentStep/fillInstanceItems")
@@ -86,6 +98,10 @@ class WebMethodSecurityTest {
                 String body = post(j, admin, "job/x/" + filler).getWebResponse().getContentAsString();
                 assertEquals(false, body.contains("\"values\":[]"), filler + " to an admin: " + body);
             }
+            assertEquals(true, post(j, admin, "job/team/" + FOLDER_FILLERS.get(0)).getWebResponse().getContentAsString().contains("sandbox"));
+            assertEquals(true, post(j, admin, "job/team/" + FOLDER_FILLERS.get(1)).getWebResponse().getContentAsString().contains("\"sn\""),
+                    "a Global credential is offered in the folder, as builds in it can use it");
+            assertEquals(team, j.jenkins.getItem("team"));
             assertEquals(job, j.jenkins.getItem("x"));
         }
     }
