@@ -7,7 +7,6 @@ import hudson.model.Job;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.config.JobPatterns;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -95,7 +94,6 @@ public abstract class JobFailureRule {
 
     private static FormValidation checkPatterns(String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String bad = JobPatterns.firstInvalid(value);
-        return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
+        return JobPatterns.validate(value);
     }
 }

@@ -107,8 +107,7 @@ final class CreateChangeExecution extends StepExecution {
         Changes changes = changes();
         ChangeRef c = changes.open(build(), request, correlationId);
         change = c;
-        if (stopped) {
-            cancelAfterStop(); // the abort came while ServiceNow was opening it
+        if (cancelIfStopped()) { // the abort came while ServiceNow was opening it
             return;
         }
         log().action("ServiceNow", "created change " + c.number() + " " + c.url());
@@ -125,13 +124,11 @@ final class CreateChangeExecution extends StepExecution {
             finish(ChangeResults.of(change));
             return;
         }
-        if (stopped) {
-            cancelAfterStop();
+        if (cancelIfStopped()) {
             return;
         }
         change = changes.requestApproval(change);
-        if (stopped) {
-            cancelAfterStop();
+        if (cancelIfStopped()) {
             return;
         }
         if (waitForApproval && !change.state().approved()) {
@@ -176,13 +173,11 @@ final class CreateChangeExecution extends StepExecution {
             return;
         }
         stage = Stage.IMPLEMENTING;
-        if (stopped) {
-            cancelAfterStop();
+        if (cancelIfStopped()) {
             return;
         }
         change = changes.startImplementation(change);
-        if (stopped) {
-            cancelAfterStop(); // aborted while it moved to Implement: the block will not run
+        if (cancelIfStopped()) { // aborted while it moved to Implement: the block will not run
             return;
         }
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
@@ -297,6 +292,15 @@ final class CreateChangeExecution extends StepExecution {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Could not cancel change " + (change == null ? "" : change.number()) + " after the build was aborted", e);
         }
+    }
+
+    /** After a write: when the build was aborted meanwhile, cancels the change instead of going on; true then. */
+    private boolean cancelIfStopped() throws Exception {
+        if (!stopped) {
+            return false;
+        }
+        cancelAfterStop();
+        return true;
     }
 
     /** Cancels the change once, with a note naming the build; called from whichever thread sees the stop first. */

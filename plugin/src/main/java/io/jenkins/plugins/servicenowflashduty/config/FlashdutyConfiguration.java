@@ -114,9 +114,9 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         String jobs = Util.fixEmptyAndTrim(json.optString("allowedJobs", ""));
         Object rule = json.opt("alertOnFailure");
         AlertOnFailure onFailure = rule instanceof JSONObject o && !o.isNullObject() ? req.bindJSON(AlertOnFailure.class, o) : null;
-        String bad = JobPatterns.firstInvalid(jobs);
-        if (bad != null) {
-            throw new FormException(Messages.IncidentOnFailure_badPattern(bad), "allowedJobs");
+        String problem = JobPatterns.problem(jobs);
+        if (problem != null) {
+            throw new FormException(problem, "allowedJobs");
         }
         synchronized (this) {
             baseUrl = FlashdutyClient.DEFAULT_API_URL.equals(url) ? null : url;
@@ -150,8 +150,7 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        String bad = JobPatterns.firstInvalid(value);
-        return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
+        return JobPatterns.validate(value);
     }
 
     @POST

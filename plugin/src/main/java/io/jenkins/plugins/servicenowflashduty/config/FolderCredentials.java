@@ -46,14 +46,10 @@ public final class FolderCredentials extends AbstractFolderProperty<AbstractFold
     }
 
     /**
-     * The folder credential the build's job brings for this instance, looked up in the build's context and
-     * tracked on it; null when no folder it is in binds one.
+     * The folder credential the build's job brings for this instance, looked up in the build's context and, with
+     * {@code track}, tracked on it (the approval polls, which look it up every interval, do not); null when no folder
+     * it is in binds one.
      */
-    static StandardCredentials find(ServiceNowInstance instance, Run<?, ?> run, String owner) throws ConfigurationException {
-        return find(instance, run, owner, true);
-    }
-
-    /** {@link #find(ServiceNowInstance, Run, String)}; {@code track} false for the approval polls, which use it every interval. */
     static StandardCredentials find(ServiceNowInstance instance, Run<?, ?> run, String owner, boolean track) throws ConfigurationException {
         String id = boundId(instance.getName(), run.getParent().getParent());
         if (id == null) {

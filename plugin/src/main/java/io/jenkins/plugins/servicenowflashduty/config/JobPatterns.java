@@ -1,5 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.config;
 
+import hudson.util.FormValidation;
+import io.jenkins.plugins.servicenowflashduty.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,16 +32,22 @@ public final class JobPatterns {
         return false;
     }
 
-    /** The first line that is not a regular expression, or null when all are. */
-    public static String firstInvalid(String patterns) {
+    /** The sentence for the first line that is not a regular expression, or null when all are. */
+    public static String problem(String patterns) {
         for (String p : lines(patterns == null ? "" : patterns)) {
             try {
                 Pattern.compile(p);
             } catch (PatternSyntaxException e) {
-                return p;
+                return Messages.IncidentOnFailure_badPattern(p);
             }
         }
         return null;
+    }
+
+    /** The form check of a pattern list; the web method checks the permission before calling this. */
+    public static FormValidation validate(String patterns) {
+        String problem = problem(patterns);
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
     }
 
     static List<String> lines(String text) {

@@ -116,9 +116,9 @@ public final class ServiceNowConfiguration extends GlobalConfiguration {
             if (i.getUrl() == null) {
                 return Messages.ServiceNowConfiguration_noUrl(i.getName());
             }
-            String bad = JobPatterns.firstInvalid(i.getAllowedJobs());
-            if (bad != null) {
-                return Messages.IncidentOnFailure_badPattern(bad);
+            String patterns = JobPatterns.problem(i.getAllowedJobs());
+            if (patterns != null) {
+                return patterns;
             }
         }
         if (defaultName != null && !names.contains(defaultName)) {

@@ -228,8 +228,7 @@ public final class ServiceNowInstance implements Describable<ServiceNowInstance>
         @POST
         public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            String bad = JobPatterns.firstInvalid(value);
-            return bad == null ? FormValidation.ok() : FormValidation.error(Messages.IncidentOnFailure_badPattern(bad));
+            return JobPatterns.validate(value);
         }
 
         /** Username with password (Basic, or the OAuth password grant) or secret text (an API key). */

@@ -200,15 +200,21 @@ public final class Deliveries {
         return gone;
     }
 
-    /** The job a delivery came from: its origin is {@code step:} or {@code rule:} and the build's id, {@code job/path#12}. */
+    /** The build a delivery came from, as its id ({@code job/path#12}): its origin is {@code step:} or {@code rule:} and that id. */
+    private static String runIdOf(String origin) {
+        return origin.substring(origin.indexOf(':') + 1);
+    }
+
+    /** The job a delivery came from. */
     static String jobOf(String origin) {
-        String id = origin.substring(origin.indexOf(':') + 1);
+        String id = runIdOf(origin);
         int hash = id.lastIndexOf('#');
         return hash < 0 ? id : id.substring(0, hash);
     }
 
+    /** The build a delivery came from, whoever may see it; null when it is gone (or was none). */
     private static Run<?, ?> runOf(Delivery d) {
-        String id = d.origin().substring(d.origin().indexOf(':') + 1);
+        String id = runIdOf(d.origin());
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             return id.isEmpty() ? null : Run.fromExternalizableId(id);
         }
@@ -226,11 +232,10 @@ public final class Deliveries {
     private void deliver(Delivery d) throws Exception {
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             boolean rule = d.origin().startsWith(RULE);
-            String runId = d.origin().substring(d.origin().indexOf(':') + 1);
-            Run<?, ?> run = runId.isEmpty() ? null : Run.fromExternalizableId(runId);
+            Run<?, ?> run = runOf(d);
             if (run == null && !rule) {
                 // a step's credentials may only be used in its build's context, which is gone
-                throw new Undeliverable(Messages.Deliveries_buildGone(runId));
+                throw new Undeliverable(Messages.Deliveries_buildGone(runIdOf(d.origin())));
             }
             // an admin-wide rule is the admin's: it signs in with the admin's binding whichever job it reports on;
             // a step's write uses what its build may use (a folder's credential, the instance's allowed jobs)
