@@ -67,6 +67,11 @@ final class ControlApi extends Route {
                 }
                 return Response.text(200, "text/plain;charset=UTF-8", simulator.serviceNow().approvalPolicy() + "\n");
             }
+            if ((what.equals("changes/approve-all") || what.equals("changes/reject-all")) && method.equals("POST")) {
+                int decided = simulator.serviceNow().decideAllWaiting(what.endsWith("approve-all"),
+                        Text.blank(request.bodyText()) ? null : request.bodyText().trim());
+                return Response.json(200, java.util.Map.of("decided", decided));
+            }
             if (what.startsWith("changes/") && method.equals("POST")) {
                 String[] parts = what.split("/");
                 if (parts.length == 3 && (parts[2].equals("approve") || parts[2].equals("reject"))) {

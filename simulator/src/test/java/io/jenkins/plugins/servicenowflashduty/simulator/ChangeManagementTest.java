@@ -129,6 +129,38 @@ class ChangeManagementTest {
     }
 
     @Test
+    void approversAnswerAtAListingThatDoesNotReturnTheChangeSoAWatcherMayAskOnlyForUpdates() {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfter(Duration.ofMinutes(10)));
+        String id = id(createNormal("{\"correlation_display\":\"Jenkins\"}"));
+        http.patch("/api/now/table/change_request/" + id, "{\"state\":\"-4\"}");
+        String updatedSince = sim.serviceNow().record("change_request", id).get().get("sys_updated_on");
+        sim.clock().advance(Duration.ofMinutes(11));
+        String since = "/api/now/table/change_request?sysparm_fields=sys_id,approval,sys_updated_on&sysparm_query="
+                + "correlation_display=Jenkins%5Esys_updated_on%3E" + updatedSince.replace(" ", "%20");
+        JsonNode rows = http.get(since).result();
+        assertEquals(1, rows.size(), "approved at this listing, so updated after the time asked for: " + rows);
+        assertEquals("approved", rows.get(0).get("approval").asText());
+        assertTrue(rows.get(0).get("sys_updated_on").asText().compareTo(updatedSince) > 0);
+    }
+
+    @Test
+    void approveAllAnswersEveryWaitingChangeAtOnce() {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = id(createNormal("{}"));
+            http.patch("/api/now/table/change_request/" + id, "{\"state\":\"-4\"}");
+            ids.add(id);
+        }
+        String notAsked = id(createNormal("{}"));
+        SimHttp.Reply r = http.post("/_sim/changes/approve-all", "");
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"decided\":3"), r.body());
+        ids.forEach(id -> assertEquals("-2", state(id)));
+        assertEquals("-5", state(notAsked));
+    }
+
+    @Test
     void rejectionSendsTheChangeBackToNew() {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.rejectAfterPolls(1));
         String id = id(createNormal("{}"));

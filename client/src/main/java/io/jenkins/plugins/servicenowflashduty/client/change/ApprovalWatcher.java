@@ -8,12 +8,17 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -28,9 +33,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Waits for many change approvals on one instance without a thread per wait: every interval, one
- * {@code sys_idIN...} query per 100 distinct pending changes reads their state and approval, and each wait
- * whose change was approved, rejected or cancelled (or whose deadline passed) completes its future.
+ * Waits for many change approvals on one instance without a thread per wait, with one request per interval
+ * whatever their number: ServiceNow is asked what changed since the newest update it reported before, among the
+ * changes this plugin opened ({@code correlation_display} {@value Changes#CORRELATION_DISPLAY}), and the answers are
+ * mapped to the waits. A wait whose change was approved, rejected or cancelled (or whose deadline passed) completes
+ * its future.
+ *
+ * <p>What the update query cannot see is read by {@code sys_id} in the same request ({@code ^NQ}): a change not read
+ * yet, and one opened elsewhere (a {@code serviceNowWaitForApproval} on a change of a person). Nothing rests on the
+ * controller's clock: the query's time is the newest {@code sys_updated_on} ServiceNow sent, less an overlap for
+ * updates committed late. An update missed all the same (a clock or a commit later than the overlap, a deleted
+ * change) is found by the full sweep, which reads every waiting change by {@code sys_id} (100 a request) every
+ * {@link #SWEEP_EVERY}; an instance that ignores the update filter (ServiceNow drops conditions it does not
+ * understand) is noticed from its answer, and then swept every round.
  *
  * <p>Each {@link #watch} is its own wait, even for a change another build waits on too: stopping one
  * leaves the others alone, and each has its own deadline. One unreadable record ends only its own waits;
@@ -46,9 +61,16 @@ import java.util.logging.Logger;
 public final class ApprovalWatcher {
     private static final Logger LOG = Logger.getLogger(ApprovalWatcher.class.getName());
     static final int BATCH = 100;
+    /** Rows per page of the update query: one page unless a great many changes were updated within the overlap. */
+    static final int PAGE = 2000;
     /** How long credentials may be refused before the waits end: long enough for an SSO outage or a rotation. */
     public static final Duration AUTH_PATIENCE = Duration.ofMinutes(10);
-    private static final String[] FIELDS = {"sys_id", "number", "state", "approval"};
+    /** How often every waiting change is read by {@code sys_id}, whatever the updates said: the safety net. */
+    public static final Duration SWEEP_EVERY = Duration.ofMinutes(5);
+    /** The least the update query looks back before the newest update seen, for updates committed after it. */
+    static final Duration MIN_OVERLAP = Duration.ofSeconds(30);
+    private static final DateTimeFormatter SERVICENOW_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final String[] FIELDS = {"sys_id", "number", "state", "approval", "sys_updated_on", "correlation_display"};
 
     private final Supplier<ServiceNowClient> client;
     private final ScheduledExecutorService scheduler;
@@ -59,6 +81,15 @@ public final class ApprovalWatcher {
     private final Clock clock;
     private final Duration interval;
     private final Map<Long, Watch> pending = new ConcurrentHashMap<>();
+    private final Duration sweepEvery;
+    private final Duration overlap;
+    /** Waited-on changes read once and found to be this plugin's: their updates come with the update query. */
+    private final Set<String> ours = ConcurrentHashMap.newKeySet();
+    /** The newest {@code sys_updated_on} ServiceNow sent (its clock, UTC); null until the first full read. */
+    private volatile LocalDateTime newestUpdate;
+    private volatile Instant lastSweep;
+    /** The instance answered the update query with rows it does not ask for: it ignored the filter. */
+    private volatile boolean updatesUnfiltered;
     private final AtomicLong ids = new AtomicLong();
     private ScheduledFuture<?> task;
 
@@ -112,11 +143,20 @@ public final class ApprovalWatcher {
      */
     public ApprovalWatcher(Supplier<ServiceNowClient> client, ScheduledExecutorService scheduler, Executor polls, Clock clock,
                            Duration interval) {
+        this(client, scheduler, polls, clock, interval, SWEEP_EVERY);
+    }
+
+    /** @param sweepEvery how often every waiting change is read by {@code sys_id}, the net under the update query */
+    public ApprovalWatcher(Supplier<ServiceNowClient> client, ScheduledExecutorService scheduler, Executor polls, Clock clock,
+                           Duration interval, Duration sweepEvery) {
         this.client = client;
         this.scheduler = scheduler;
         this.polls = polls;
         this.clock = clock;
         this.interval = interval;
+        this.sweepEvery = sweepEvery;
+        Duration twice = interval.multipliedBy(2);
+        this.overlap = twice.compareTo(MIN_OVERLAP) > 0 ? twice : MIN_OVERLAP;
     }
 
     /** Starts (or, after a restart, resumes) a wait. */
@@ -180,8 +220,15 @@ public final class ApprovalWatcher {
         try {
             ServiceNowClient current = client.get();
             List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
-            for (int from = 0; from < changes.size(); from += BATCH) {
-                poll(current, changes.subList(from, Math.min(changes.size(), from + BATCH)));
+            ours.retainAll(changes);
+            Instant now = clock.instant();
+            if (changes.isEmpty()) {
+                return;
+            }
+            if (newestUpdate == null || updatesUnfiltered || lastSweep == null || !now.isBefore(lastSweep.plus(sweepEvery))) {
+                sweep(current, changes, now);
+            } else {
+                updates(current, changes);
             }
         } catch (ApiException e) {
             LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage()); // e.g. the instance's configuration is being changed
@@ -204,39 +251,161 @@ public final class ApprovalWatcher {
         }
     }
 
-    private void poll(ServiceNowClient current, List<String> changeIds) {
+    /** Every waiting change read by {@code sys_id}, 100 a request: the first round, and the net under the update query. */
+    private void sweep(ServiceNowClient current, List<String> changes, Instant now) {
+        boolean all = true;
+        for (int from = 0; from < changes.size(); from += BATCH) {
+            all &= readById(current, changes.subList(from, Math.min(changes.size(), from + BATCH)));
+        }
+        if (all) {
+            lastSweep = now;
+        }
+    }
+
+    /**
+     * One request: what changed among this plugin's changes since the newest update seen (less the overlap), and, by
+     * {@code sys_id}, the changes that query cannot see. Only a fully read answer moves the newest update on.
+     */
+    private void updates(ServiceNowClient current, List<String> changes) {
+        List<String> byId = changes.stream().filter(c -> !ours.contains(c)).toList();
+        List<String> inQuery = byId.subList(0, Math.min(BATCH, byId.size()));
+        for (int from = BATCH; from < byId.size(); from += BATCH) { // only when more than 100 waits began in one interval
+            readById(current, byId.subList(from, Math.min(byId.size(), from + BATCH)));
+        }
+        LocalDateTime since = newestUpdate.minus(overlap);
+        TableQuery updated = TableQuery.where("correlation_display").is(Changes.CORRELATION_DISPLAY)
+                .and("sys_updated_on").greaterOrEqual(SERVICENOW_TIME.format(since));
+        TableQuery query = (inQuery.isEmpty() ? updated : updated.orMatching(TableQuery.where("sys_id").in(inQuery)))
+                .orderBy("sys_updated_on");
+        List<SnRecord> rows;
+        try {
+            rows = current.stream("change_request", query, PAGE, FIELDS).toList();
+        } catch (ApiException e) {
+            failedPoll(changes, e);
+            return;
+        }
+        answered(changes);
+        Set<String> asked = new HashSet<>(inQuery);
+        Map<String, SnRecord> seen = new HashMap<>();
+        for (SnRecord r : rows) {
+            if (!asked.contains(r.sysId()) && !matchesUpdateFilter(r, since)) {
+                unfiltered(current);
+            }
+            seen.put(r.sysId(), r);
+        }
+        List<String> missing = inQuery.stream().filter(c -> !seen.containsKey(c)).toList();
+        for (String change : changes) {
+            SnRecord r = seen.get(change);
+            if (r != null) {
+                read(change, r);
+            }
+        }
+        if (!missing.isEmpty()) {
+            readById(current, missing); // absent from the combined answer: read plainly before calling it gone
+        }
+        advance(rows);
+    }
+
+    private static boolean matchesUpdateFilter(SnRecord r, LocalDateTime since) {
+        LocalDateTime updated = time(r.get("sys_updated_on"));
+        return Changes.CORRELATION_DISPLAY.equals(r.get("correlation_display")) && updated != null && !updated.isBefore(since);
+    }
+
+    private void unfiltered(ServiceNowClient current) {
+        if (!updatesUnfiltered) {
+            updatesUnfiltered = true;
+            LOG.log(Level.WARNING, "ServiceNow at {0} answered the query for updated changes with rows it does not ask for (it ignored"
+                    + " the filter on correlation_display or sys_updated_on); approvals on it are now read by sys_id every poll,"
+                    + " 100 changes a request", current.host());
+        }
+    }
+
+    /**
+     * The changes read by {@code sys_id}; a change absent from the answer was deleted (or may no longer be read).
+     *
+     * @return whether the answer came
+     */
+    private boolean readById(ServiceNowClient current, List<String> changeIds) {
         List<SnRecord> rows;
         try {
             rows = current.query("change_request", TableQuery.where("sys_id").in(changeIds), changeIds.size(), FIELDS);
         } catch (ApiException e) {
-            if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
-                refused(changeIds, e);
-            } else {
-                LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage());
-            }
-            return;
+            failedPoll(changeIds, e);
+            return false;
         }
-        if (authFailingSince != null) {
-            authFailingSince = null;
-            waitsOn(changeIds).forEach(w -> notice(w, "ServiceNow accepts the credentials again; still waiting for approval of "
-                    + w.request.number() + "."));
-        }
+        answered(changeIds);
         Map<String, SnRecord> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.sysId(), r));
-        for (Watch w : waitsOn(changeIds)) {
-            SnRecord r = byId.get(w.request.changeSysId());
-            try {
-                if (r == null) {
+        for (String change : changeIds) {
+            SnRecord r = byId.get(change);
+            if (r == null) {
+                ours.remove(change);
+                for (Watch w : waitsOn(List.of(change))) {
                     finish(w, ApprovalOutcome.Result.CANCELLED, null, "Change " + w.request.number()
                             + " no longer exists (or the user may no longer read it).");
-                } else {
-                    decide(w, r);
                 }
+            } else {
+                read(change, r);
+            }
+        }
+        advance(rows);
+        return true;
+    }
+
+    /** What a change's record says, to each of its waits; a change of this plugin's is then followed by its updates. */
+    private void read(String change, SnRecord r) {
+        if (Changes.CORRELATION_DISPLAY.equals(r.get("correlation_display")) && time(r.get("sys_updated_on")) != null) {
+            ours.add(change);
+        }
+        for (Watch w : waitsOn(List.of(change))) {
+            try {
+                decide(w, r);
             } catch (RuntimeException e) {
                 // one record this client cannot make sense of ends its own waits, no others
                 fail(w, new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow sent change " + w.request.number()
                         + " in a form this plugin cannot read; check the change in ServiceNow.", e));
             }
+        }
+    }
+
+    /** Moves the newest update seen on, from ServiceNow's own timestamps. */
+    private void advance(List<SnRecord> rows) {
+        LocalDateTime newest = newestUpdate;
+        for (SnRecord r : rows) {
+            LocalDateTime t = time(r.get("sys_updated_on"));
+            if (t != null && (newest == null || t.isAfter(newest))) {
+                newest = t;
+            }
+        }
+        newestUpdate = newest;
+    }
+
+    /** ServiceNow's stored date-time (UTC, as the Table API sends it without display values); null when not one. */
+    private static LocalDateTime time(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(value.strip(), SERVICENOW_TIME);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private void failedPoll(List<String> changeIds, ApiException e) {
+        if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
+            refused(changeIds, e);
+        } else {
+            LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage());
+        }
+    }
+
+    /** An answer came: credentials refused before are accepted again. */
+    private void answered(List<String> changeIds) {
+        if (authFailingSince != null) {
+            authFailingSince = null;
+            waitsOn(changeIds).forEach(w -> notice(w, "ServiceNow accepts the credentials again; still waiting for approval of "
+                    + w.request.number() + "."));
         }
     }
 
@@ -262,7 +431,7 @@ public final class ApprovalWatcher {
     }
 
     private List<Watch> waitsOn(List<String> changeIds) {
-        java.util.Set<String> ids = new java.util.HashSet<>(changeIds);
+        Set<String> ids = new HashSet<>(changeIds);
         return pending.values().stream().filter(w -> ids.contains(w.request.changeSysId())).toList();
     }
 

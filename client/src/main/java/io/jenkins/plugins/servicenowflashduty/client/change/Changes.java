@@ -32,6 +32,8 @@ public final class Changes {
     static final String TABLE = "change_request";
     private static final DateTimeFormatter SN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern SN_DATE_TEXT = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+    /** What every change this plugin opens carries in {@code correlation_display}: how a watcher finds their updates. */
+    public static final String CORRELATION_DISPLAY = "Jenkins";
     private static final Set<String> SET_BY_STEP = Set.of("correlation_id", "state", "type", "sys_id", "number", "approval");
     private static final String[] FIELDS = {"sys_id", "number", "type", "state", "approval"};
 
@@ -98,7 +100,7 @@ public final class Changes {
             values.put("cmdb_ci", client.resolveReference("cmdb_ci", "name", request.configurationItem()));
         }
         values.putAll(FieldValues.extra(request.extraFields(), SET_BY_STEP));
-        values.put("correlation_display", "Jenkins");
+        values.put("correlation_display", CORRELATION_DISPLAY);
         SnRecord change = client.createChange(type.value(), template, values, correlationId).record();
         return ref(change);
     }

@@ -112,7 +112,8 @@ public final class ServiceNowClient {
         return transport.baseUrl() + "/" + Tables.table(table) + ".do?sys_id=" + Tables.sysId(sysId);
     }
 
-    String host() {
+    /** The instance's host, for sentences and logs. */
+    public String host() {
         return transport.baseUrl().host();
     }
 

@@ -65,6 +65,21 @@ public final class TableQuery {
         return this;
     }
 
+    /**
+     * Rows matching this query or the other one ({@code ^NQ}, ServiceNow's "new query"): one request for two
+     * questions. Both sides' conditions are kept as built; the orders of both apply to the whole answer.
+     */
+    public TableQuery orMatching(TableQuery other) {
+        if (parts.isEmpty() || other.parts.isEmpty()) {
+            throw new IllegalArgumentException("Both sides of an ^NQ query need a condition; an empty side would match every row.");
+        }
+        TableQuery q = new TableQuery();
+        q.parts.add(String.join("^", parts) + "^NQ" + String.join("^", other.parts));
+        q.orders.addAll(orders);
+        q.orders.addAll(other.orders);
+        return q;
+    }
+
     public TableQuery orderBy(String field) {
         checkField(field);
         orders.add("ORDERBY" + field);

@@ -53,6 +53,20 @@ class ApprovalWatcherTest {
         return new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + deadlineMillisFromNow);
     }
 
+    /** A normal change this plugin opened (it carries the plugin's correlation), waiting in Assess. */
+    private ApprovalWait ours(long deadlineMillisFromNow) {
+        Map<String, String> c = sim.serviceNow().insert("change_request", Map.of("short_description", "deploy",
+                "correlation_display", Changes.CORRELATION_DISPLAY));
+        new Changes(client).requestApproval(new ChangeRef(c.get("sys_id"), c.get("number"), "normal", ChangeState.NEW, "", ""));
+        return new ApprovalWait(c.get("sys_id"), c.get("number"), System.currentTimeMillis() + deadlineMillisFromNow);
+    }
+
+    /** The watcher's reads of the change table since the log was last cleared. */
+    private List<String> changeQueries() {
+        return sim.requests().matching(r -> r.method().equals("GET") && r.path().equals("/api/now/table/change_request"))
+                .stream().map(r -> java.net.URLDecoder.decode(r.query(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
     private static ApprovalOutcome await(CompletableFuture<ApprovalOutcome> f) throws Exception {
         return f.get(10, TimeUnit.SECONDS);
     }
@@ -102,6 +116,95 @@ class ApprovalWatcherTest {
                     String ids = r.query().substring(r.query().indexOf("sys_idIN") + 8).split("&")[0];
                     assertTrue(ids.split("%2C", -1).length <= ApprovalWatcher.BATCH, ids);
                 });
+    }
+
+    @Test
+    void oneRequestPerRoundWhateverTheNumberOfWaits() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        List<ApprovalWait> waits = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            waits.add(ours(600_000));
+        }
+        ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, Clock.systemUTC(), Duration.ofHours(1));
+        List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>(waits.stream().map(w -> manual.watch(w).outcome()).toList());
+        sim.requests().clear();
+        manual.round();
+        assertEquals(3, changeQueries().size(), "the first round reads each change by sys_id, 100 a request");
+        for (int round = 0; round < 5; round++) {
+            sim.requests().clear();
+            manual.round();
+            List<String> queries = changeQueries();
+            assertEquals(1, queries.size(), queries.toString());
+            assertTrue(queries.get(0).contains("correlation_display=Jenkins^sys_updated_on>="), queries.get(0));
+            assertFalse(queries.get(0).contains("sys_idIN"), "every change is followed by its updates: " + queries.get(0));
+        }
+        ApprovalWait late = ours(600_000); // a build starts waiting: read by sys_id in the same request
+        futures.add(manual.watch(late).outcome());
+        sim.requests().clear();
+        manual.round();
+        List<String> queries = changeQueries();
+        assertEquals(1, queries.size(), queries.toString());
+        assertTrue(queries.get(0).contains("^NQsys_idIN" + late.changeSysId()), queries.get(0));
+        assertTrue(futures.stream().noneMatch(CompletableFuture::isDone));
+
+        assertEquals(251, sim.serviceNow().decideAllWaiting(true, null)); // the change advisory board approves them all
+        sim.requests().clear();
+        manual.round();
+        assertEquals(1, changeQueries().size());
+        for (CompletableFuture<ApprovalOutcome> f : futures) {
+            assertTrue(f.isDone() && f.get().approved());
+        }
+    }
+
+    @Test
+    void anUpdateTheQueryMissesAndADeletionAreFoundByTheSweep() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        MutableClock clock = new MutableClock();
+        ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, clock, Duration.ofHours(1), Duration.ofMinutes(5));
+        ApprovalWait missed = ours(24 * 3_600_000L);
+        ApprovalWait deleted = ours(24 * 3_600_000L);
+        CompletableFuture<ApprovalOutcome> fm = manual.watch(missed).outcome();
+        CompletableFuture<ApprovalOutcome> fd = manual.watch(deleted).outcome();
+        manual.round();
+        // approved in a transaction that committed long after its timestamp (or with a clock far behind): older than
+        // anything the update query asks for
+        sim.serviceNow().overwrite("change_request", missed.changeSysId(), Map.of("approval", "approved", "state", "-2",
+                "sys_updated_on", "2020-01-01 00:00:00"));
+        client.delete("change_request", deleted.changeSysId());
+        manual.round();
+        manual.round();
+        assertFalse(fm.isDone(), "the update query cannot see it");
+        assertFalse(fd.isDone(), "a deleted change has no update to see");
+        clock.advance(Duration.ofMinutes(5));
+        sim.requests().clear();
+        manual.round();
+        assertTrue(changeQueries().stream().allMatch(q -> q.startsWith("sysparm_exclude_reference_link") || q.contains("sys_idIN")),
+                changeQueries().toString());
+        assertTrue(await(fm).approved());
+        assertEquals(ApprovalOutcome.Result.CANCELLED, await(fd).result());
+        assertTrue(await(fd).message().contains("no longer exists"), await(fd).message());
+    }
+
+    @Test
+    void anInstanceThatIgnoresTheUpdateFilterIsNoticedAndReadBySysIdFromThenOn() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        sim.serviceNow().ignoreQueriesOn("change_request", "sys_updated_on");
+        Map<String, String> old = sim.serviceNow().insert("change_request", Map.of("short_description", "last year's deploy",
+                "correlation_display", Changes.CORRELATION_DISPLAY));
+        sim.serviceNow().overwrite("change_request", old.get("sys_id"), Map.of("sys_updated_on", "2020-01-01 00:00:00"));
+        ApprovalWait w = ours(600_000);
+        ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, Clock.systemUTC(), Duration.ofHours(1));
+        CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
+        manual.round(); // the first read, by sys_id
+        manual.round(); // the update query: last year's change comes back, so the filter was ignored
+        sim.requests().clear();
+        manual.round();
+        List<String> queries = changeQueries();
+        assertEquals(1, queries.size());
+        assertTrue(queries.get(0).contains("sysparm_query=sys_idIN" + w.changeSysId()), queries.get(0));
+        sim.serviceNow().decideApproval(w.changeSysId(), true, null);
+        manual.round();
+        assertTrue(await(outcome).approved());
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class ServiceNowInstance {
     private volatile ApprovalPolicy approvalPolicy = ApprovalPolicy.approveAfterPolls(3);
     private volatile boolean changeApiInstalled = true;
     private volatile boolean invalidQueryReturnsNoRows;
+    private final Set<String> unqueryable = ConcurrentHashMap.newKeySet();
 
     /** A user's password and roles. */
     record Account(String userName, String password, Set<String> roles) {
@@ -125,6 +126,14 @@ public final class ServiceNowInstance {
         return changeApiInstalled;
     }
 
+    /**
+     * Query conditions on a column are dropped as invalid, while the column is still read and written: as a query
+     * ACL or a customised dictionary can leave an instance. The rest of the query applies, as ServiceNow does.
+     */
+    public void ignoreQueriesOn(String table, String column) {
+        unqueryable.add(table + "." + column);
+    }
+
     /** The {@code glide.invalid_query.returns_no_rows} property: invalid query parts give no rows instead of being ignored. */
     public void setInvalidQueryReturnsNoRows(boolean value) {
         this.invalidQueryReturnsNoRows = value;
@@ -200,6 +209,20 @@ public final class ServiceNowInstance {
                 throw new IllegalArgumentException("No change request has the sys_id " + changeSysId + ".");
             }
             decide(change, approve ? "approved" : "rejected", comments);
+        }
+    }
+
+    /** Answers every change waiting for approval at once, as a change advisory board meeting would; how many. */
+    public int decideAllWaiting(boolean approve, String comments) {
+        synchronized (lock) {
+            int decided = 0;
+            for (Map<String, String> change : List.copyOf(table("change_request").values())) {
+                if ("requested".equals(change.get("approval"))) {
+                    decide(change, approve ? "approved" : "rejected", comments);
+                    decided++;
+                }
+            }
+            return decided;
         }
     }
 
@@ -301,6 +324,9 @@ public final class ServiceNowInstance {
     ListResult list(String table, String encodedQuery, Map<String, String> equals, Actor actor, int offset, int limit) {
         TableSchema schema = schema(table);
         synchronized (lock) {
+            if (table.equals("change_request")) {
+                pollApprovals();
+            }
             List<Map<String, String>> all;
             if (!Acl.canRead(actor, table)) {
                 all = List.of(); // ACL-hidden rows are simply absent
@@ -317,7 +343,6 @@ public final class ServiceNowInstance {
             int to = (int) Math.min((long) from + limit, all.size());
             List<Map<String, String>> page = new ArrayList<>();
             for (Map<String, String> r : all.subList(from, to)) {
-                observe(table, r);
                 page.add(new LinkedHashMap<>(r));
             }
             return new ListResult(page, all.size());
@@ -463,7 +488,8 @@ public final class ServiceNowInstance {
     private List<Map<String, String>> select(String table, String encodedQuery, Actor actor, boolean honourInvalidSwitch) {
         TableSchema schema = schema(table);
         EncodedQuery.Context context = new EncodedQuery.Context(clock.instant(), userSysId(actor.userName()), actor.userName(), actor.displayName());
-        EncodedQuery q = EncodedQuery.parse(encodedQuery, f -> knownField(schema, f), context);
+        EncodedQuery q = EncodedQuery.parse(encodedQuery,
+                f -> knownField(schema, f) && !unqueryable.contains(table + "." + f), context);
         if (honourInvalidSwitch && invalidQueryReturnsNoRows && q.hadInvalidParts()) {
             return List.of();
         }
@@ -585,6 +611,17 @@ public final class ServiceNowInstance {
         entry.put("sys_class_name", "sys_journal_field");
         entry.put("sys_tags", "");
         table("sys_journal_field").put(entry.get("sys_id"), entry);
+    }
+
+    /**
+     * The change table is being listed: each change waiting for approval counts a poll, whether or not the query
+     * returns it, and the approvers answer those that are due. Approvers do not wait for a client to read the change
+     * (a watcher may ask only for what changed), so a listing is the simulator's moment to let them act.
+     */
+    private void pollApprovals() {
+        for (Map<String, String> change : List.copyOf(table("change_request").values())) {
+            observe("change_request", change);
+        }
     }
 
     /** A change waiting for approval is being read: count the poll and let the approvers answer if due. */
