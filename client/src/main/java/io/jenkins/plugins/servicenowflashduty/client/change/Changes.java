@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -185,6 +188,87 @@ public final class Changes {
         values.put("close_code", code.value());
         values.put("close_notes", closeNotes);
         return ref(client.update(TABLE, now.sysId(), values));
+    }
+
+    /**
+     * {@link #startImplementation} without holding a thread while the requests are on their way, for a change the
+     * caller read a moment ago ({@code known}: the poll that saw it approved): one request where the blocking form
+     * makes two. Where the change has moved since (the state model refuses the move), it is read again and decided
+     * as {@link #startImplementation} does.
+     */
+    public CompletableFuture<ChangeRef> startImplementationAsync(ChangeRef known) {
+        if (known.state() != ChangeState.SCHEDULED) {
+            return refreshAsync(known).thenCompose(this::implementFrom);
+        }
+        return moveToAsync(known, ChangeState.IMPLEMENT)
+                .exceptionallyCompose(e -> refusedMove(e) ? refreshAsync(known).thenCompose(this::implementFrom) : CompletableFuture.failedFuture(e));
+    }
+
+    private CompletableFuture<ChangeRef> implementFrom(ChangeRef now) {
+        if (now.state() == ChangeState.IMPLEMENT || now.state() == ChangeState.WORK_IN_PROGRESS) {
+            return CompletableFuture.completedFuture(now);
+        }
+        if (legacy(now) && approved(now)) {
+            return moveToAsync(now, ChangeState.WORK_IN_PROGRESS);
+        }
+        if (now.state() != ChangeState.SCHEDULED) {
+            return CompletableFuture.failedFuture(new ApiException(Problem.REFUSED, 0, "Change " + now.number() + " is "
+                    + now.state().label() + ", not Scheduled; it cannot be implemented before it is approved."));
+        }
+        return moveToAsync(now, ChangeState.IMPLEMENT);
+    }
+
+    /**
+     * {@link #close} without holding a thread while the requests are on their way.
+     *
+     * @param known the change as the caller last had it
+     * @param current whether {@code known} is current (the caller moved it to Implement a moment ago), so it need not
+     *     be read again; a deployment that ran for a while is read again, since people may have acted on the change
+     * @param blocking where a cancellation runs, since its work note must be written once (a blocking write)
+     */
+    public CompletableFuture<ChangeRef> closeAsync(ChangeRef known, boolean current, CloseCode code, String notes, Executor blocking) {
+        String closeNotes = notes == null || notes.isBlank() ? "Closed by Jenkins: " + code.value() : notes;
+        CompletableFuture<ChangeRef> now = current ? CompletableFuture.completedFuture(known) : refreshAsync(known);
+        return now.thenCompose(c -> closeFrom(c, code, closeNotes, blocking)).exceptionallyCompose(e -> current && refusedMove(e)
+                ? refreshAsync(known).thenCompose(c -> closeFrom(c, code, closeNotes, blocking)) : CompletableFuture.failedFuture(e));
+    }
+
+    private CompletableFuture<ChangeRef> closeFrom(ChangeRef now, CloseCode code, String closeNotes, Executor blocking) {
+        if (now.state().ended()) {
+            return CompletableFuture.completedFuture(now);
+        }
+        if (!approved(now)) {
+            return CompletableFuture.supplyAsync(() -> cancel(now, "Not approved, so not carried out. " + closeNotes), blocking);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        CompletableFuture<ChangeRef> ready = CompletableFuture.completedFuture(now);
+        if (legacy(now) || now.state() == ChangeState.UNKNOWN) {
+            values.put("state", (code == CloseCode.UNSUCCESSFUL ? ChangeState.CANCELED : ChangeState.CLOSED).value());
+        } else {
+            if (now.state() == ChangeState.SCHEDULED) {
+                ready = moveToAsync(now, ChangeState.IMPLEMENT);
+            }
+            ready = ready.thenCompose(c -> c.state() == ChangeState.IMPLEMENT ? moveToAsync(c, ChangeState.REVIEW) : CompletableFuture.completedFuture(c));
+            values.put("state", ChangeState.CLOSED.value());
+        }
+        values.put("close_code", code.value());
+        values.put("close_notes", closeNotes);
+        return ready.thenCompose(c -> client.updateAsync(TABLE, c.sysId(), values)).thenApply(this::ref);
+    }
+
+    /** The state model (or a rule) refused a move: the change is no longer where the caller thought it was. */
+    private static boolean refusedMove(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return t instanceof ApiException e && (e.problem() == Problem.REFUSED || e.problem() == Problem.FORBIDDEN
+                || e.problem() == Problem.INVALID_INPUT && e.status() == 400);
+    }
+
+    private CompletableFuture<ChangeRef> refreshAsync(ChangeRef change) {
+        return client.getAsync(TABLE, change.sysId(), FIELDS).thenApply(this::ref);
+    }
+
+    private CompletableFuture<ChangeRef> moveToAsync(ChangeRef change, ChangeState state) {
+        return client.updateAsync(TABLE, change.sysId(), Map.of("state", state.value())).thenApply(this::ref);
     }
 
     /** States only the legacy model has. */

@@ -27,6 +27,7 @@ public final class Connector {
     /** Basic credentials per host, for servers reached through a client that has an authenticator. */
     private final Map<String, PasswordAuthentication> serverCredentials = new ConcurrentHashMap<>();
     private volatile boolean dropsAuthorization;
+    private final InFlightLimit inFlight = new InFlightLimit(InFlightLimit.DEFAULT);
 
     private Connector(Supplier<HttpClient.Builder> builder, Duration connectTimeout, SSLContext sslContext) {
         this.builder = Objects.requireNonNull(builder);
@@ -51,6 +52,11 @@ public final class Connector {
     /** Another trust (a private CA), or null for the JVM default. */
     public Connector withSslContext(SSLContext context) {
         return new Connector(builder, connectTimeout, context);
+    }
+
+    /** The bound on asynchronous requests in flight to this service, shared by every transport of the connection. */
+    public InFlightLimit inFlight() {
+        return inFlight;
     }
 
     public Duration connectTimeout() {

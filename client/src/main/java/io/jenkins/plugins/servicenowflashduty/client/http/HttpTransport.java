@@ -15,7 +15,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -125,6 +127,184 @@ public final class HttpTransport {
     }
 
     /**
+     * Sends a call that is safe to repeat ({@link Call.Repeat#SAFE}) without holding a thread while it is on its way:
+     * each attempt waits for a slot of the service's {@link InFlightLimit}, the waits between attempts are timers, and
+     * the retry policy, {@code Retry-After}, a renewed token after a 401 and the masking of secrets are those of
+     * {@link #send}. A 429 pauses the service's other asynchronous starts too. The future completes on the HTTP
+     * client's thread or the common pool: callers hand longer work to their own executor.
+     *
+     * @return the last answer whatever its status, or, failed, an {@link ApiException} that shows no secret
+     */
+    public CompletableFuture<Reply> sendAsync(Call call) {
+        if (call.repeat() != Call.Repeat.SAFE) {
+            throw new IllegalArgumentException("Only a call that is safe to repeat is sent asynchronously: " + call.method() + " " + call.path());
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        try {
+            prepareFor(call);
+            attemptAsync(call, begin(), result);
+        } catch (ApiException e) {
+            result.completeExceptionally(mask(call).apply(e));
+        }
+        return result;
+    }
+
+    private void attemptAsync(Call call, Attempts attempts, CompletableFuture<Reply> result) {
+        attempts.made++;
+        long started = System.nanoTime();
+        Duration left = Duration.between(Instant.now(), attempts.deadline);
+        Duration timeout = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+        if (timeout.isNegative() || timeout.isZero()) {
+            result.completeExceptionally(mask(call).apply(networkFailure(Problem.TIMEOUT, new HttpTimeoutException("deadline passed"))));
+            return;
+        }
+        settings.connector().inFlight().submit(() -> exchangeAsync(call, timeout)).whenComplete((reply, failure) -> {
+            try {
+                if (failure != null) {
+                    afterFailure(call, attempts, result, started, failure);
+                } else {
+                    afterAnswer(call, attempts, result, started, reply);
+                }
+            } catch (ApiException e) {
+                result.completeExceptionally(mask(call).apply(e));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+    }
+
+    /** One attempt, its whole exchange (body included) within the timeout; the exchange is cancelled when it is not. */
+    private CompletableFuture<Reply> exchangeAsync(Call call, Duration timeout) {
+        Body.Opened body = call.body() == null ? null : openBody(call.body());
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.wirePathAndQuery()))
+                    .timeout(timeout)
+                    .header("User-Agent", settings.userAgent())
+                    .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+            call.headers().forEach(b::header);
+            if (call.authenticated()) {
+                authentication.apply(b);
+            }
+            CompletableFuture<HttpResponse<byte[]>> exchange = settings.connector().client()
+                    .sendAsync(b.build(), CappedBody.handler(CappedBody.MAX_BYTES));
+            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> exchange.cancel(true));
+            return exchange.handle((r, failure) -> {
+                if (body != null) {
+                    body.close();
+                }
+                if (failure != null) {
+                    Throwable cause = unwrap(failure);
+                    throw new CompletionException(cause instanceof CancellationException
+                            ? new HttpTimeoutException("no whole answer within " + timeout.toMillis() + " ms") : cause);
+                }
+                return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
+            });
+        } catch (ApiException e) {
+            closeQuietly(body);
+            throw e;
+        } catch (RuntimeException e) {
+            closeQuietly(body);
+            // e.g. the JDK refusing a header value: its message may quote the value, a secret, so only its kind is told
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
+                    + " could not be sent (" + e.getClass().getSimpleName() + "); check the credential and the URL.", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static void closeQuietly(Body.Opened body) {
+        if (body != null) {
+            body.close();
+        }
+    }
+
+    private void afterFailure(Call call, Attempts attempts, CompletableFuture<Reply> result, long started, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        if (cause instanceof ApiException api) {
+            throw api;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CappedBody.TooLarge tooLarge) {
+                report(call, 0, took, attempts.made, "TooLarge");
+                throw tooLarge(tooLarge);
+            }
+        }
+        if (!(cause instanceof IOException io)) {
+            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
+                    + " could not be sent (" + cause.getClass().getSimpleName() + "); check the credential and the URL.", cause);
+        }
+        Problem problem = classify(io);
+        report(call, 0, took, attempts.made, describe(io));
+        ApiException sentence = networkFailure(problem, io);
+        if (problem == Problem.TLS) {
+            throw sentence;
+        }
+        // after a write timed out, the server gets one request timeout to finish it before it is repeated
+        Duration wait = problem == Problem.TIMEOUT && !call.method().equals("GET") ? settings.requestTimeout() : null;
+        retryLater(call, attempts, result, wait, () -> result.completeExceptionally(mask(call).apply(sentence)));
+    }
+
+    private void afterAnswer(Call call, Attempts attempts, CompletableFuture<Reply> result, long started, Reply reply) {
+        Duration retryAfter = retryAfter(reply);
+        if (reply.status() == 429 && retryAfter != null && settings.retryStatuses().contains(429)) {
+            settings.connector().inFlight().pause(retryAfter); // before anything else can start
+        }
+        report(call, reply.status(), Duration.ofNanos(System.nanoTime() - started), attempts.made, "");
+        if (reply.status() == 401 && call.authenticated() && !attempts.renewed) {
+            attempts.renewed = true;
+            attempts.made--; // a fresh token is not a retry
+            // renewing may ask the token endpoint and wait for it: never on the HTTP client's own thread
+            CompletableFuture.supplyAsync(authentication::renew).whenComplete((renewed, failure) -> {
+                if (Boolean.TRUE.equals(renewed)) {
+                    attemptAsync(call, attempts, result);
+                } else {
+                    result.complete(reply);
+                }
+            });
+            return;
+        }
+        if (!settings.retryStatuses().contains(reply.status())) {
+            result.complete(reply);
+            return;
+        }
+        retryLater(call, attempts, result, retryAfter, () -> result.complete(reply));
+    }
+
+    /** The next attempt after the backoff (or the server's wait), on a timer; {@code giveUp} when out of attempts or time. */
+    private void retryLater(Call call, Attempts attempts, CompletableFuture<Reply> result, Duration wait, Runnable giveUp) {
+        RetryPolicy policy = settings.retry();
+        if (attempts.made >= policy.maxAttempts()) {
+            giveUp.run();
+            return;
+        }
+        Duration delay = policy.backoff(attempts.made, wait);
+        if (Instant.now().plus(delay).isAfter(attempts.deadline)) {
+            giveUp.run();
+            return;
+        }
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            try {
+                attemptAsync(call, attempts, result);
+            } catch (ApiException e) {
+                result.completeExceptionally(mask(call).apply(e));
+            }
+        });
+    }
+
+    private ApiException tooLarge(CappedBody.TooLarge tooLarge) {
+        return new ApiException(Problem.UNEXPECTED_RESPONSE, 0, settings.serviceName() + " at " + baseUrl.host()
+                + " sent an answer larger than " + tooLarge.max / (1024 * 1024) + " MiB, more than the plugin reads;"
+                + " check the URL, or ask for fewer rows or fields.");
+    }
+
+    /**
      * Sends the call until it is answered, repeating it where that is safe: after failures to connect
      * always, after anything else (429 included) only for {@link Call.Repeat#SAFE} calls.
      *
@@ -176,9 +356,7 @@ public final class HttpTransport {
             } catch (IOException e) {
                 if (e instanceof CappedBody.TooLarge tooLarge) {
                     report(call, 0, Duration.ofNanos(System.nanoTime() - started), attempts.made, "TooLarge");
-                    throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, settings.serviceName() + " at " + baseUrl.host()
-                            + " sent an answer larger than " + tooLarge.max / (1024 * 1024) + " MiB, more than the plugin reads;"
-                            + " check the URL, or ask for fewer rows or fields.");
+                    throw tooLarge(tooLarge);
                 }
                 Problem problem = classify(e);
                 report(call, 0, Duration.ofNanos(System.nanoTime() - started), attempts.made, describe(e));

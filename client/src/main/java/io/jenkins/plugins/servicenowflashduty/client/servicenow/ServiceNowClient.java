@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -123,6 +124,33 @@ public final class ServiceNowClient {
     public SnRecord get(String table, String sysId, String... fields) {
         return find(table, sysId, fields).orElseThrow(() -> new ApiException(Problem.NOT_FOUND, 404,
                 "ServiceNow has no " + table + " record " + sysId + ", or the user may not read it."));
+    }
+
+    /** {@link #get} without holding a thread while the request is on its way (see {@link HttpTransport#sendAsync}). */
+    public CompletableFuture<SnRecord> getAsync(String table, String sysId, String... fields) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        return http().sendAsync(Call.get(tablePath(t) + "/" + id + "?" + RAW + fieldsParam(fields))).thenApply(reply -> {
+            if (reply.status() == 404 && reply.isJson()) {
+                throw new ApiException(Problem.NOT_FOUND, 404, "ServiceNow has no " + table + " record " + sysId + ", or the user may not read it.");
+            }
+            return single(reply, t, "read " + t + " " + id);
+        });
+    }
+
+    /**
+     * {@link #update} of plain fields without holding a thread while the request is on its way. A journal field
+     * ({@code work_notes}, {@code comments}) is refused: its write must happen once, which takes {@link #update}.
+     */
+    public CompletableFuture<SnRecord> updateAsync(String table, String sysId, Map<String, String> values) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        if (JOURNAL_COLUMNS.stream().anyMatch(values::containsKey)) {
+            throw new IllegalArgumentException("a journal entry is written with update(), which looks for it after a failure");
+        }
+        String path = tablePath(t) + "/" + id + "?" + RAW;
+        return http().sendAsync(Call.json("PATCH", path, Json.flatObject(values), Call.Repeat.SAFE))
+                .thenApply(reply -> single(reply, t, "update " + t + " " + id));
     }
 
     public Optional<SnRecord> find(String table, String sysId, String... fields) {

@@ -99,6 +99,53 @@ class ChangesTest {
         assertEquals(closed, changes.close(closed, CloseCode.SUCCESSFUL, null)); // closing twice is harmless
     }
 
+    private List<String> writes(ChangeRef c) {
+        return sim.requests().matching(r -> r.path().endsWith(c.sysId())).stream().map(r -> r.method()).toList();
+    }
+
+    private static <T> T done(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        return f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void afterTheApprovalTheAsynchronousFormsTakeOneRequestToImplementAndTwoToClose() throws Exception {
+        ChangeRef scheduled = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("x"))));
+        assertEquals(ChangeState.SCHEDULED, scheduled.state());
+        sim.requests().clear();
+        ChangeRef implementing = done(changes.startImplementationAsync(scheduled));
+        assertEquals(ChangeState.IMPLEMENT, implementing.state());
+        assertEquals(List.of("PATCH"), writes(scheduled), "the poll's answer is current: no read first");
+        sim.requests().clear();
+        ChangeRef closed = done(changes.closeAsync(implementing, true, CloseCode.SUCCESSFUL, "Deployed by build #7", Runnable::run));
+        assertEquals(ChangeState.CLOSED, closed.state());
+        assertEquals(List.of("PATCH", "PATCH"), writes(scheduled)); // Review, then Closed with its code and notes
+        assertEquals("successful", stored(scheduled).get("close_code"));
+        assertEquals("Deployed by build #7", stored(scheduled).get("close_notes"));
+    }
+
+    @Test
+    void aChangeThatMovedSinceItWasReadIsReadAgainAndDecidedAsTheBlockingFormsDo() throws Exception {
+        ChangeRef scheduled = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("x"))));
+        changes.cancel(scheduled, "called off by the release manager");
+        ApiException refused = (ApiException) assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> done(changes.startImplementationAsync(scheduled))).getCause();
+        assertEquals(Problem.REFUSED, refused.problem());
+        assertEquals("Change " + scheduled.number() + " is Canceled, not Scheduled; it cannot be implemented before it is approved.",
+                refused.getMessage());
+
+        ChangeRef other = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("y"))));
+        ChangeRef implementing = done(changes.startImplementationAsync(other));
+        changes.cancel(implementing, "called off during the deployment");
+        sim.requests().clear();
+        ChangeRef after = done(changes.closeAsync(implementing, false, CloseCode.SUCCESSFUL, null, Runnable::run));
+        assertEquals(ChangeState.CANCELED, after.state(), "a change ended by a person is left as it is");
+        assertEquals(List.of("GET"), writes(other));
+        sim.requests().clear();
+        assertEquals(ChangeState.CANCELED, done(changes.closeAsync(implementing, true, CloseCode.SUCCESSFUL, null, Runnable::run)).state(),
+                "even when the caller thought its state current: the refused move makes it look");
+        assertEquals("4", stored(other).get("state"));
+    }
+
     @Test
     void closingFromScheduledWalksThroughImplementAndReview() {
         ChangeRef c = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("x"))));

@@ -1,0 +1,138 @@
+package io.jenkins.plugins.servicenowflashduty.client.http;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * At most so many asynchronous requests to one service at a time; the rest wait in order, holding no thread. A
+ * {@code 429} pauses every start until its {@code Retry-After} has passed, since a rate limit is the service's,
+ * not one request's. Thread-safe; one per {@link Connector}, so per configured service.
+ */
+public final class InFlightLimit {
+    /** What one ServiceNow node serves side by side for one integration user without queueing it. */
+    public static final int DEFAULT = 8;
+
+    private final int max;
+    private final Queue<Runnable> waiting = new ArrayDeque<>();
+    private int running;
+    private long pausedUntilNanos;
+    private boolean resumeScheduled;
+
+    public InFlightLimit(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("at least one request must be allowed in flight");
+        }
+        this.max = max;
+    }
+
+    /**
+     * Starts the request now when a slot is free and the service has not asked to wait, later otherwise.
+     *
+     * @param request starts one exchange; its future's end frees the slot
+     */
+    public <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> request) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable start = () -> {
+            CompletableFuture<T> exchange;
+            try {
+                exchange = request.get();
+            } catch (RuntimeException e) {
+                release();
+                result.completeExceptionally(e);
+                return;
+            }
+            exchange.whenComplete((value, failure) -> {
+                release();
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            });
+        };
+        boolean now;
+        synchronized (this) {
+            now = running < max && waiting.isEmpty() && !paused();
+            if (now) {
+                running++;
+            } else {
+                waiting.add(start);
+            }
+        }
+        if (now) {
+            start.run();
+        } else {
+            drain(); // a pause that nothing running will end
+        }
+        return result;
+    }
+
+    /** The service answered 429: nothing new starts for this long. */
+    public void pause(Duration retryAfter) {
+        long until = System.nanoTime() + Math.max(0, retryAfter.toNanos());
+        synchronized (this) {
+            if (until - pausedUntilNanos > 0) {
+                pausedUntilNanos = until;
+            }
+        }
+    }
+
+    /** Requests started and not yet answered. */
+    public synchronized int running() {
+        return running;
+    }
+
+    /** Requests waiting for a slot. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private boolean paused() {
+        return pausedUntilNanos - System.nanoTime() > 0;
+    }
+
+    private void release() {
+        synchronized (this) {
+            running--;
+        }
+        drain();
+    }
+
+    /**
+     * Starts what waits, as far as slots and the pause allow, on the common pool: the thread that freed the slot
+     * may be the HTTP client's own, which must not block (a start may fetch an OAuth token).
+     */
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                if (waiting.isEmpty() || running >= max) {
+                    return;
+                }
+                if (paused()) {
+                    if (!resumeScheduled) {
+                        resumeScheduled = true;
+                        long delay = Math.max(1, pausedUntilNanos - System.nanoTime());
+                        Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS);
+                        later.execute(() -> {
+                            synchronized (this) {
+                                resumeScheduled = false;
+                            }
+                            drain();
+                        });
+                    }
+                    return;
+                }
+                next = waiting.poll();
+                running++;
+            }
+            ForkJoinPool.commonPool().execute(next);
+        }
+    }
+}
