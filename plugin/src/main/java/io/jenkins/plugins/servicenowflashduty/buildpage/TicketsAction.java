@@ -1,14 +1,11 @@
 package io.jenkins.plugins.servicenowflashduty.buildpage;
 
 import hudson.model.Run;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
@@ -16,7 +13,8 @@ import org.kohsuke.stapler.export.ExportedBean;
 /**
  * What a build did with ServiceNow and Flashduty: each ticket it opened or touched, what happened to it and
  * the state seen last, and a change's approval timeline. A sidebar link and a summary box on the build page,
- * and {@code tickets} in the build's {@code /api/json} for dashboards. Saved with the build.
+ * and {@code tickets} in the build's {@code /api/json} for dashboards. Saved with the build, off the recording
+ * step's path ({@link BuildSaves}).
  */
 @ExportedBean
 public final class TicketsAction implements RunAction2 {
@@ -47,21 +45,15 @@ public final class TicketsAction implements RunAction2 {
                 run.addAction(action);
             }
         }
-        action.add(kind, number, url, what, origin, state);
-        save(run);
-    }
-
-    private static void save(Run<?, ?> run) {
-        try {
-            run.save();
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "could not save " + run, e);
+        if (action.add(kind, number, url, what, origin, state)) {
+            BuildSaves.now(run);
+        } else {
+            BuildSaves.soon(run);
         }
     }
 
     /** Changes with every record, so that what is read from builds (the job page's open tickets) can be kept until then. */
     private static final AtomicLong generation = new AtomicLong();
-    private static final Logger LOG = Logger.getLogger(TicketsAction.class.getName());
 
     static long generation() {
         return generation.get();
@@ -81,18 +73,20 @@ public final class TicketsAction implements RunAction2 {
                 action.tickets.stream().filter(t -> t.getNumber().equals(number) && t.getKind() == TicketEntry.Kind.CHANGE)
                         .reduce((a, b) -> b).ifPresent(t -> t.timeline(event, Instant.now()));
             }
-            save(run);
+            BuildSaves.soon(run);
         }
     }
 
-    private void add(TicketEntry.Kind kind, String number, String url, String what, String origin, String state) {
+    /** @return whether the ticket is new to this build */
+    private boolean add(TicketEntry.Kind kind, String number, String url, String what, String origin, String state) {
         synchronized (tickets) {
             Optional<TicketEntry> known = tickets.stream().filter(t -> t.getKind() == kind && t.getNumber().equals(number)).findFirst();
             if (known.isPresent()) {
                 known.get().happened(what, origin, state, url);
-            } else {
-                tickets.add(new TicketEntry(kind, number, url, what, origin, state));
+                return false;
             }
+            tickets.add(new TicketEntry(kind, number, url, what, origin, state));
+            return true;
         }
     }
 

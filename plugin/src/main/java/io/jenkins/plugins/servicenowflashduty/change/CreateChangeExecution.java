@@ -11,8 +11,10 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
@@ -22,6 +24,7 @@ import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -63,6 +66,10 @@ final class CreateChangeExecution extends StepExecution {
     /** What the cancellation after a stop needs, taken before the step ends (the context may not serve it after). */
     private transient volatile Cancellation cancellation;
     private transient boolean cancelled;
+    /** When the block started in this run of the controller ({@link System#nanoTime()}), 0 when unknown. */
+    private transient volatile long bodyStarted;
+    /** How long after the move to Implement the change is taken as the step left it, without reading it again. */
+    private static final long CURRENT_FOR_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     CreateChangeExecution(StepContext context, String instance, ChangeRequest request, String correlationId, boolean waitForApproval,
                           long timeoutMillis, long intervalMillis, boolean verbose) {
@@ -138,7 +145,7 @@ final class CreateChangeExecution extends StepExecution {
             log().action("ServiceNow", "waiting for approval of change " + change.number() + " " + change.url());
             listen();
         } else {
-            approved(changes);
+            approved(changes, change); // as requestApproval answered a moment ago
         }
     }
 
@@ -161,28 +168,47 @@ final class CreateChangeExecution extends StepExecution {
                     if (!outcome.approved()) {
                         throw new AbortException(outcome.message());
                     }
-                    approved(changes());
+                    ChangeRef c = change;
+                    // what the poll just read is current: the step goes on from it without reading the change again
+                    approved(changes(), new ChangeRef(c.sysId(), c.number(), c.type(), outcome.state(), "approved", c.url()));
                 });
             }
         });
     }
 
-    private void approved(Changes changes) throws Exception {
+    /**
+     * Approved: without a block the step returns the change; with one, the change moves to Implement and the block
+     * runs. The move is sent without holding a thread (a thousand approvals at once are a thousand requests in line
+     * for the instance's slots, not for the plugin's two threads); what follows runs on the plugin's pool.
+     *
+     * @param known the change as read a moment ago (by the poll that saw the approval, or the request for it)
+     */
+    private void approved(Changes changes, ChangeRef known) throws Exception {
         if (!block()) {
-            finish(ChangeResults.of(changes.refresh(change)));
+            finish(ChangeResults.of(known.state() == null || known.state() == ChangeState.UNKNOWN ? changes.refresh(known) : known));
             return;
         }
         stage = Stage.IMPLEMENTING;
         if (cancelIfStopped()) {
             return;
         }
-        change = changes.startImplementation(change);
-        if (cancelIfStopped()) { // aborted while it moved to Implement: the block will not run
-            return;
-        }
+        changes.startImplementationAsync(known).whenComplete((implementing, failure) -> background(() -> {
+            if (failure != null) {
+                throw StepFailures.unwrap(failure);
+            }
+            change = implementing;
+            if (cancelIfStopped()) { // aborted while it moved to Implement: the block will not run
+                return;
+            }
+            runBody();
+        }));
+    }
+
+    private void runBody() throws Exception {
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
         ChangeTickets.record(getContext(), change, "implementing");
         stage = Stage.BODY;
+        bodyStarted = System.nanoTime();
         getContext().saveState();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVICENOW_CHANGE_NUMBER", change.number());
@@ -212,23 +238,41 @@ final class CreateChangeExecution extends StepExecution {
         BuildContext context = build();
         String link = context.buildUrl();
         String build = context.displayName();
-        ChangeRef closed;
-        try {
-            if (bodyAborted) {
-                closed = changes.cancel(change, Messages.CreateChangeStep_abortedNote(build, link));
-            } else if (bodyFailure != null) {
-                closed = changes.close(change, CloseCode.UNSUCCESSFUL, Messages.CreateChangeStep_failedNote(build, bodyFailure, link));
-            } else {
-                closed = changes.close(change, CloseCode.SUCCESSFUL, Messages.CreateChangeStep_succeededNote(build, link));
+        if (bodyAborted) { // the cancellation's work note must be written once: a blocking write, on this pool thread
+            ChangeRef canceled;
+            try {
+                canceled = changes.cancel(change, Messages.CreateChangeStep_abortedNote(build, link));
+            } catch (ApiException e) {
+                closed(null, e, result, failure);
+                return;
             }
-            ChangeTickets.record(getContext(), closed, bodyAborted ? "canceled" : "closed");
-            log().action("ServiceNow", "change " + closed.number() + " is " + closed.state().label()
-                    + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
-        } catch (io.jenkins.plugins.servicenowflashduty.client.http.ApiException e) {
+            closed(canceled, null, result, failure);
+            return;
+        }
+        CloseCode code = bodyFailure == null ? CloseCode.SUCCESSFUL : CloseCode.UNSUCCESSFUL;
+        String notes = bodyFailure == null ? Messages.CreateChangeStep_succeededNote(build, link)
+                : Messages.CreateChangeStep_failedNote(build, bodyFailure, link);
+        // a short deployment leaves the change as the step set it; after a longer one, people may have acted on it
+        long started = bodyStarted;
+        boolean current = started != 0 && System.nanoTime() - started < CURRENT_FOR_NANOS;
+        changes.closeAsync(change, current, code, notes, PluginThreads.background())
+                .whenComplete((done, e) -> background(() -> closed(done, e == null ? null : StepFailures.unwrap(e), result, failure)));
+    }
+
+    /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */
+    private void closed(ChangeRef closed, Exception closeFailure, Object result, Throwable failure) throws Exception {
+        if (closeFailure != null) {
+            if (!(closeFailure instanceof ApiException e)) {
+                throw closeFailure;
+            }
             if (failure == null && bodyFailure == null) {
                 throw e; // the deployment worked, but the change could not be closed: that is this step's failure
             }
             log().action("ServiceNow", Messages.CreateChangeStep_closeFailed(change.number(), e.getMessage()));
+        } else {
+            ChangeTickets.record(getContext(), closed, bodyAborted ? "canceled" : "closed");
+            log().action("ServiceNow", "change " + closed.number() + " is " + closed.state().label()
+                    + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
         if (failure != null) {
@@ -348,7 +392,7 @@ final class CreateChangeExecution extends StepExecution {
                 submitted(changes);
             });
             case WAITING -> background(this::listen);
-            case IMPLEMENTING -> background(() -> approved(changes()));
+            case IMPLEMENTING -> background(() -> approved(changes(), change));
             case CLOSING -> background(() -> close(null, null));
             default -> {
                 // BODY: the body resumes by itself and its callback closes the change; DONE: nothing left

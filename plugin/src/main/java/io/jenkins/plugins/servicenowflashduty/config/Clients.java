@@ -1,6 +1,5 @@
 package io.jenkins.plugins.servicenowflashduty.config;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.ProxyConfiguration;
@@ -73,12 +72,12 @@ public final class Clients {
         } else if (instance.getCredentialsId() != null) {
             main = AdminCredentials.find(instance.getCredentialsId(), StandardCredentials.class, owner);
             if (track) {
-                CredentialsProvider.track(run, main);
+                UsageTracking.track(run, main);
             }
         }
         StandardUsernamePasswordCredentials oauth = oauth(instance);
         if (oauth != null && track) {
-            CredentialsProvider.track(run, oauth);
+            UsageTracking.track(run, oauth);
         }
         return cachedServiceNow(instance, main, oauth);
     }
@@ -179,7 +178,7 @@ public final class Clients {
             throw new ConfigurationException(Messages.Clients_noFlashdutyKey());
         }
         StringCredentials key = AdminCredentials.find(config.getIntegrationKeyCredentialsId(), StringCredentials.class, "Flashduty");
-        CredentialsProvider.track(run, key);
+        UsageTracking.track(run, key);
         return cachedFlashduty(config.getBaseUrl(), config.isAllowPlainHttp(), key);
     }
 

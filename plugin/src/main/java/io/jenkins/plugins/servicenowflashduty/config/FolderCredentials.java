@@ -60,7 +60,7 @@ public final class FolderCredentials extends AbstractFolderProperty<AbstractFold
             throw new ConfigurationException(Messages.Clients_credentialNotFound(id, owner));
         }
         if (track) {
-            CredentialsProvider.track(run, c);
+            UsageTracking.track(run, c);
         }
         return c;
     }
