@@ -156,7 +156,7 @@ public final class Clients {
         String key = name + '\n' + (folderCredential == null ? "admin" : "folder " + folderCredential) + '\n' + interval.toMillis();
         watchers.values().removeIf(w -> w.pendingCount() == 0);
         return watchers.computeIfAbsent(key, k -> new ApprovalWatcher(() -> current(name, run, folderCredential != null),
-                PluginThreads.scheduler(), PluginThreads.polls(), Clock.systemUTC(), interval));
+                PluginThreads.scheduler(), PluginThreads.scheduler(), Clock.systemUTC(), interval));
     }
 
     /** The client a poll uses: the instance as configured now, with the credential as stored now. */

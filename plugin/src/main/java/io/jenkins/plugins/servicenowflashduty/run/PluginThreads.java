@@ -7,19 +7,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The plugin's own threads: the approval watchers' scheduler and a small pool where asynchronous steps make
- * their network calls, off the Pipeline thread. Both are made on first use, idle out, and stop with the
- * controller.
+ * The plugin's own threads: the approval watchers' scheduler (one thread for every instance: polls are sent
+ * without holding a thread, and their answers handled there) and a small pool for the Jenkins side of
+ * asynchronous steps (recording, the console, starting a block) and the writes that must block. Made on first
+ * use; the pool idles out; both stop with the controller.
  */
 public final class PluginThreads {
     private static volatile ScheduledExecutorService scheduler;
     private static volatile ExecutorService background;
-    private static volatile ExecutorService polls;
 
     private PluginThreads() {
     }
@@ -58,24 +57,6 @@ public final class PluginThreads {
         return b;
     }
 
-    /**
-     * Where approval polls run, one thread per instance being polled at the moment (idle threads end): a stalled
-     * instance holds its own thread, never the scheduler or another instance's polls.
-     */
-    public static ExecutorService polls() {
-        ExecutorService p = polls;
-        if (p == null) {
-            synchronized (PluginThreads.class) {
-                p = polls;
-                if (p == null) {
-                    polls = p = new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                            new NamingThreadFactory(new DaemonThreadFactory(), "ServiceNow approval poll"));
-                }
-            }
-        }
-        return p;
-    }
-
     /** Stops them all with the controller; what waits is saved with its build and resumed after the restart. */
     @Terminator
     public static synchronized void stop() {
@@ -86,10 +67,6 @@ public final class PluginThreads {
         if (background != null) {
             background.shutdownNow();
             background = null;
-        }
-        if (polls != null) {
-            polls.shutdownNow();
-            polls = null;
         }
     }
 }

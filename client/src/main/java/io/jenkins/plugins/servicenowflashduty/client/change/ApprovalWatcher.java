@@ -20,8 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +53,10 @@ import java.util.logging.Logger;
  * leaves the others alone, and each has its own deadline. One unreadable record ends only its own waits;
  * transient failures (network, 429, 5xx) skip a round.
  *
- * <p>Slow or failing servers: the scheduler thread only enforces deadlines and starts polls; a poll runs on the
- * poll executor, one at a time per watcher (a round whose previous poll still runs is skipped), so a stalled
- * instance delays neither another instance's polls nor any deadline. A credential or role failure (an SSO blip, a
+ * <p>No thread waits for ServiceNow: a poll's requests are sent asynchronously ({@link ServiceNowClient#pageAsync}),
+ * one poll at a time per watcher (a round whose previous poll still runs is skipped), and their answers are handled
+ * on the poll executor, where nothing waits for the network. So one scheduler thread serves every instance, and a
+ * stalled instance delays neither another instance's polls nor any deadline: its request ends at its timeout. A credential or role failure (an SSO blip, a
  * password being rotated) is retried, with a notice to each wait, for {@link #AUTH_PATIENCE}; only a failure that
  * lasts longer ends the waits with its sentence. The client is asked for anew at each poll, so a rotated
  * credential is used from the next poll on. Thread-safe.
@@ -139,7 +142,8 @@ public final class ApprovalWatcher {
 
     /**
      * @param client asked for at each poll: the instance's client as its configuration and credentials are now
-     * @param polls where polls run, so a slow one holds neither the scheduler nor another watcher's polls
+     * @param polls where polls start and their answers are handled (the scheduler itself will do: nothing there
+     *     waits for the network)
      */
     public ApprovalWatcher(Supplier<ServiceNowClient> client, ScheduledExecutorService scheduler, Executor polls, Clock clock,
                            Duration interval) {
@@ -199,14 +203,28 @@ public final class ApprovalWatcher {
     }
 
     /**
-     * One round: deadlines now (no network), then a poll on the poll executor unless the previous one still runs.
-     * Never throws: it runs on a shared scheduler.
+     * One round: deadlines now (no network), then a poll unless the previous one still runs. Never throws: it runs on
+     * a shared scheduler.
+     *
+     * @return the poll, done when its answers were handled (at once when none was started), for tests
      */
-    void round() {
+    CompletableFuture<Void> round() {
         try {
             expire();
             if (!pending.isEmpty() && polling.compareAndSet(false, true)) {
-                polls.execute(this::pollRound);
+                CompletableFuture<Void> poll = new CompletableFuture<>();
+                polls.execute(() -> pollRound().whenComplete((v, e) -> {
+                    if (e instanceof CompletionException && e.getCause() instanceof RejectedExecutionException) {
+                        LOG.log(Level.FINE, "An approval poll's answer came after its executor stopped (the controller is stopping)");
+                    } else if (e != null) {
+                        LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", e);
+                    }
+                    polling.set(false);
+                    expire();
+                    stopIfIdle();
+                    poll.complete(null);
+                }));
+                return poll;
             }
         } catch (RuntimeException e) {
             polling.set(false);
@@ -214,31 +232,28 @@ public final class ApprovalWatcher {
         } finally {
             stopIfIdle();
         }
+        return CompletableFuture.completedFuture(null);
     }
 
-    private void pollRound() {
+    /** The requests of one poll, sent without holding a thread; their answers are handled on the poll executor. */
+    private CompletableFuture<Void> pollRound() {
+        ServiceNowClient current;
         try {
-            ServiceNowClient current = client.get();
-            List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
-            ours.retainAll(changes);
-            Instant now = clock.instant();
-            if (changes.isEmpty()) {
-                return;
-            }
-            if (newestUpdate == null || updatesUnfiltered || lastSweep == null || !now.isBefore(lastSweep.plus(sweepEvery))) {
-                sweep(current, changes, now);
-            } else {
-                updates(current, changes);
-            }
+            current = client.get();
         } catch (ApiException e) {
             LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage()); // e.g. the instance's configuration is being changed
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", e);
-        } finally {
-            polling.set(false);
-            expire();
-            stopIfIdle();
+            return CompletableFuture.completedFuture(null);
         }
+        List<String> changes = new ArrayList<>(new LinkedHashSet<>(pending.values().stream().map(w -> w.request.changeSysId()).toList()));
+        ours.retainAll(changes);
+        Instant now = clock.instant();
+        if (changes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (newestUpdate == null || updatesUnfiltered || lastSweep == null || !now.isBefore(lastSweep.plus(sweepEvery))) {
+            return sweep(current, changes, now);
+        }
+        return updates(current, changes);
     }
 
     private void expire() {
@@ -252,38 +267,59 @@ public final class ApprovalWatcher {
     }
 
     /** Every waiting change read by {@code sys_id}, 100 a request: the first round, and the net under the update query. */
-    private void sweep(ServiceNowClient current, List<String> changes, Instant now) {
-        boolean all = true;
+    private CompletableFuture<Void> sweep(ServiceNowClient current, List<String> changes, Instant now) {
+        CompletableFuture<Boolean> all = CompletableFuture.completedFuture(true);
         for (int from = 0; from < changes.size(); from += BATCH) {
-            all &= readById(current, changes.subList(from, Math.min(changes.size(), from + BATCH)));
+            List<String> batch = changes.subList(from, Math.min(changes.size(), from + BATCH));
+            all = all.thenCompose(ok -> readById(current, batch).thenApply(read -> ok && read));
         }
-        if (all) {
-            lastSweep = now;
-        }
+        return all.thenAccept(ok -> {
+            if (ok) {
+                lastSweep = now;
+            }
+        });
     }
 
     /**
      * One request: what changed among this plugin's changes since the newest update seen (less the overlap), and, by
      * {@code sys_id}, the changes that query cannot see. Only a fully read answer moves the newest update on.
      */
-    private void updates(ServiceNowClient current, List<String> changes) {
+    private CompletableFuture<Void> updates(ServiceNowClient current, List<String> changes) {
         List<String> byId = changes.stream().filter(c -> !ours.contains(c)).toList();
         List<String> inQuery = byId.subList(0, Math.min(BATCH, byId.size()));
+        CompletableFuture<Boolean> extra = CompletableFuture.completedFuture(true);
         for (int from = BATCH; from < byId.size(); from += BATCH) { // only when more than 100 waits began in one interval
-            readById(current, byId.subList(from, Math.min(byId.size(), from + BATCH)));
+            List<String> batch = byId.subList(from, Math.min(byId.size(), from + BATCH));
+            extra = extra.thenCompose(ok -> readById(current, batch));
         }
         LocalDateTime since = newestUpdate.minus(overlap);
         TableQuery updated = TableQuery.where("correlation_display").is(Changes.CORRELATION_DISPLAY)
                 .and("sys_updated_on").greaterOrEqual(SERVICENOW_TIME.format(since));
         TableQuery query = (inQuery.isEmpty() ? updated : updated.orMatching(TableQuery.where("sys_id").in(inQuery)))
                 .orderBy("sys_updated_on");
-        List<SnRecord> rows;
-        try {
-            rows = current.stream("change_request", query, PAGE, FIELDS).toList();
-        } catch (ApiException e) {
-            failedPoll(changes, e);
-            return;
-        }
+        return extra.thenCompose(ok -> allPages(current, query, 0, new ArrayList<>()))
+                .handleAsync((rows, failure) -> {
+                    if (failure != null) {
+                        failedPoll(changes, failure);
+                        return List.<String>of();
+                    }
+                    return updatesRead(current, changes, inQuery, since, rows);
+                }, polls)
+                .thenCompose(missing -> missing.isEmpty() ? CompletableFuture.<Void>completedFuture(null)
+                        // absent from the combined answer: read plainly before calling it gone
+                        : readById(current, missing).thenAccept(ok -> { }));
+    }
+
+    private CompletableFuture<List<SnRecord>> allPages(ServiceNowClient current, TableQuery query, int offset, List<SnRecord> rows) {
+        return current.pageAsync("change_request", query, offset, PAGE, FIELDS).thenCompose(page -> {
+            rows.addAll(page.records());
+            return page.nextOffset() < 0 ? CompletableFuture.completedFuture(rows) : allPages(current, query, page.nextOffset(), rows);
+        });
+    }
+
+    /** @return the changes asked for by {@code sys_id} that the answer did not hold */
+    private List<String> updatesRead(ServiceNowClient current, List<String> changes, List<String> inQuery, LocalDateTime since,
+                                     List<SnRecord> rows) {
         answered(changes);
         Set<String> asked = new HashSet<>(inQuery);
         Map<String, SnRecord> seen = new HashMap<>();
@@ -293,17 +329,14 @@ public final class ApprovalWatcher {
             }
             seen.put(r.sysId(), r);
         }
-        List<String> missing = inQuery.stream().filter(c -> !seen.containsKey(c)).toList();
         for (String change : changes) {
             SnRecord r = seen.get(change);
             if (r != null) {
                 read(change, r);
             }
         }
-        if (!missing.isEmpty()) {
-            readById(current, missing); // absent from the combined answer: read plainly before calling it gone
-        }
         advance(rows);
+        return inQuery.stream().filter(c -> !seen.containsKey(c)).toList();
     }
 
     private static boolean matchesUpdateFilter(SnRecord r, LocalDateTime since) {
@@ -325,14 +358,19 @@ public final class ApprovalWatcher {
      *
      * @return whether the answer came
      */
-    private boolean readById(ServiceNowClient current, List<String> changeIds) {
-        List<SnRecord> rows;
-        try {
-            rows = current.query("change_request", TableQuery.where("sys_id").in(changeIds), changeIds.size(), FIELDS);
-        } catch (ApiException e) {
-            failedPoll(changeIds, e);
-            return false;
-        }
+    private CompletableFuture<Boolean> readById(ServiceNowClient current, List<String> changeIds) {
+        return current.pageAsync("change_request", TableQuery.where("sys_id").in(changeIds), 0, changeIds.size(), FIELDS)
+                .handleAsync((page, failure) -> {
+                    if (failure != null) {
+                        failedPoll(changeIds, failure);
+                        return false;
+                    }
+                    readByIdAnswered(changeIds, page.records());
+                    return true;
+                }, polls);
+    }
+
+    private void readByIdAnswered(List<String> changeIds, List<SnRecord> rows) {
         answered(changeIds);
         Map<String, SnRecord> byId = new HashMap<>();
         rows.forEach(r -> byId.put(r.sysId(), r));
@@ -349,7 +387,6 @@ public final class ApprovalWatcher {
             }
         }
         advance(rows);
-        return true;
     }
 
     /** What a change's record says, to each of its waits; a change of this plugin's is then followed by its updates. */
@@ -392,8 +429,14 @@ public final class ApprovalWatcher {
         }
     }
 
-    private void failedPoll(List<String> changeIds, ApiException e) {
-        if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
+    private void failedPoll(List<String> changeIds, Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (!(t instanceof ApiException e)) {
+            LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", t);
+        } else if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {
             refused(changeIds, e);
         } else {
             LOG.log(Level.FINE, "Approval poll skipped: {0}", e.getMessage());

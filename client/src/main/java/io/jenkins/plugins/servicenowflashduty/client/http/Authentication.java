@@ -21,6 +21,15 @@ public interface Authentication {
     default void prepare(Connector connector, String host) {
     }
 
+    /**
+     * Whether {@link #apply} returns without asking anyone (false while an OAuth token must be fetched): an
+     * asynchronous call that would wait applies it on the common pool, never on the caller's or the HTTP client's
+     * thread.
+     */
+    default boolean appliesWithoutWaiting() {
+        return true;
+    }
+
     /** Drops cached credentials after a 401; true when a new attempt could succeed (a fresh token). */
     default boolean renew() {
         return false;

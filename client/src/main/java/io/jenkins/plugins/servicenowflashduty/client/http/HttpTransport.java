@@ -19,6 +19,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -150,6 +152,21 @@ public final class HttpTransport {
     }
 
     private void attemptAsync(Call call, Attempts attempts, CompletableFuture<Reply> result) {
+        if (call.authenticated() && !authentication.appliesWithoutWaiting() && !(Thread.currentThread() instanceof ForkJoinWorkerThread)) {
+            // a token must be fetched first, a blocking exchange: not on the caller's thread (the approval scheduler)
+            ForkJoinPool.commonPool().execute(() -> {
+                try {
+                    attemptNow(call, attempts, result);
+                } catch (ApiException e) {
+                    result.completeExceptionally(mask(call).apply(e));
+                }
+            });
+            return;
+        }
+        attemptNow(call, attempts, result);
+    }
+
+    private void attemptNow(Call call, Attempts attempts, CompletableFuture<Reply> result) {
         attempts.made++;
         long started = System.nanoTime();
         Duration left = Duration.between(Instant.now(), attempts.deadline);

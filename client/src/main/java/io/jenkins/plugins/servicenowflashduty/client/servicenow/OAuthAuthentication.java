@@ -137,6 +137,13 @@ public final class OAuthAuthentication implements Authentication {
      * The cached access token, or a new one. The token request runs without holding the lock: builds that
      * need a token meanwhile wait for that one request (interruptibly), and nothing else waits on the network.
      */
+    @Override
+    public boolean appliesWithoutWaiting() {
+        synchronized (lock) {
+            return token != null && token.access() != null && clock.instant().plus(EARLY).isBefore(token.expiresAt());
+        }
+    }
+
     private SecretValue current() {
         CompletableFuture<Token> pending;
         Token previous;

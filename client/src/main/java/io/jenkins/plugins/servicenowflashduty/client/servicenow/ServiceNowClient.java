@@ -166,12 +166,24 @@ public final class ServiceNowClient {
     /** One page of rows matching the query. */
     public Page page(String table, TableQuery query, int offset, int limit, String... fields) {
         String t = Tables.table(table);
+        return page(http().send(Call.get(listPath(t, query, offset, limit, fields))), t, offset, limit);
+    }
+
+    /** {@link #page} without holding a thread while the request is on its way (see {@link HttpTransport#sendAsync}). */
+    public CompletableFuture<Page> pageAsync(String table, TableQuery query, int offset, int limit, String... fields) {
+        String t = Tables.table(table);
+        return http().sendAsync(Call.get(listPath(t, query, offset, limit, fields))).thenApply(reply -> page(reply, t, offset, limit));
+    }
+
+    private String listPath(String t, TableQuery query, int offset, int limit, String... fields) {
         if (limit < 1 || limit > 10000) {
             throw invalidInput("The page size must be between 1 and 10000, not " + limit + ".");
         }
-        String path = tablePath(t) + "?" + RAW + "&sysparm_limit=" + limit + "&sysparm_offset=" + Math.max(0, offset)
+        return tablePath(t) + "?" + RAW + "&sysparm_limit=" + limit + "&sysparm_offset=" + Math.max(0, offset)
                 + (query.encoded().isEmpty() ? "" : "&sysparm_query=" + enc(query.encoded())) + fieldsParam(fields);
-        Reply reply = http().send(Call.get(path));
+    }
+
+    private Page page(Reply reply, String t, int offset, int limit) {
         if (reply.status() == 404 && reply.isJson() && reply.text().contains("No Record found")) {
             return new Page(List.of(), 0, -1); // a v1-style answer for an empty list
         }

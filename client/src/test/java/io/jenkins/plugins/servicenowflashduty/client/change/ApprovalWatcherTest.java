@@ -106,7 +106,7 @@ class ApprovalWatcherTest {
         ApprovalWatcher manual = new ApprovalWatcher(client, scheduler, Clock.systemUTC(), Duration.ofHours(1));
         List<CompletableFuture<ApprovalOutcome>> futures = waits.stream().map(w -> manual.watch(w).outcome()).toList();
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         assertEquals(3, pollQueries());
         for (CompletableFuture<ApprovalOutcome> f : futures) {
             assertTrue(f.isDone() && f.get().approved());
@@ -128,11 +128,11 @@ class ApprovalWatcherTest {
         ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, Clock.systemUTC(), Duration.ofHours(1));
         List<CompletableFuture<ApprovalOutcome>> futures = new ArrayList<>(waits.stream().map(w -> manual.watch(w).outcome()).toList());
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         assertEquals(3, changeQueries().size(), "the first round reads each change by sys_id, 100 a request");
         for (int round = 0; round < 5; round++) {
             sim.requests().clear();
-            manual.round();
+            manual.round().join();
             List<String> queries = changeQueries();
             assertEquals(1, queries.size(), queries.toString());
             assertTrue(queries.get(0).contains("correlation_display=Jenkins^sys_updated_on>="), queries.get(0));
@@ -141,7 +141,7 @@ class ApprovalWatcherTest {
         ApprovalWait late = ours(600_000); // a build starts waiting: read by sys_id in the same request
         futures.add(manual.watch(late).outcome());
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         List<String> queries = changeQueries();
         assertEquals(1, queries.size(), queries.toString());
         assertTrue(queries.get(0).contains("^NQsys_idIN" + late.changeSysId()), queries.get(0));
@@ -149,7 +149,7 @@ class ApprovalWatcherTest {
 
         assertEquals(251, sim.serviceNow().decideAllWaiting(true, null)); // the change advisory board approves them all
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         assertEquals(1, changeQueries().size());
         for (CompletableFuture<ApprovalOutcome> f : futures) {
             assertTrue(f.isDone() && f.get().approved());
@@ -165,19 +165,19 @@ class ApprovalWatcherTest {
         ApprovalWait deleted = ours(24 * 3_600_000L);
         CompletableFuture<ApprovalOutcome> fm = manual.watch(missed).outcome();
         CompletableFuture<ApprovalOutcome> fd = manual.watch(deleted).outcome();
-        manual.round();
+        manual.round().join();
         // approved in a transaction that committed long after its timestamp (or with a clock far behind): older than
         // anything the update query asks for
         sim.serviceNow().overwrite("change_request", missed.changeSysId(), Map.of("approval", "approved", "state", "-2",
                 "sys_updated_on", "2020-01-01 00:00:00"));
         client.delete("change_request", deleted.changeSysId());
-        manual.round();
-        manual.round();
+        manual.round().join();
+        manual.round().join();
         assertFalse(fm.isDone(), "the update query cannot see it");
         assertFalse(fd.isDone(), "a deleted change has no update to see");
         clock.advance(Duration.ofMinutes(5));
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         assertTrue(changeQueries().stream().allMatch(q -> q.startsWith("sysparm_exclude_reference_link") || q.contains("sys_idIN")),
                 changeQueries().toString());
         assertTrue(await(fm).approved());
@@ -195,15 +195,15 @@ class ApprovalWatcherTest {
         ApprovalWait w = ours(600_000);
         ApprovalWatcher manual = new ApprovalWatcher(() -> client, scheduler, Runnable::run, Clock.systemUTC(), Duration.ofHours(1));
         CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
-        manual.round(); // the first read, by sys_id
-        manual.round(); // the update query: last year's change comes back, so the filter was ignored
+        manual.round().join(); // the first read, by sys_id
+        manual.round().join(); // the update query: last year's change comes back, so the filter was ignored
         sim.requests().clear();
-        manual.round();
+        manual.round().join();
         List<String> queries = changeQueries();
         assertEquals(1, queries.size());
         assertTrue(queries.get(0).contains("sysparm_query=sys_idIN" + w.changeSysId()), queries.get(0));
         sim.serviceNow().decideApproval(w.changeSysId(), true, null);
-        manual.round();
+        manual.round().join();
         assertTrue(await(outcome).approved());
     }
 
@@ -268,12 +268,12 @@ class ApprovalWatcherTest {
         ApprovalWait w = waiting(24 * 3_600_000L);
         sim.faults().on("GET", "/api/now/table/change_request").respond(401);
         CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
-        manual.round();
+        manual.round().join();
         clock.advance(Duration.ofMinutes(9));
-        manual.round();
+        manual.round().join();
         assertFalse(outcome.isDone(), "within the patience");
         clock.advance(Duration.ofMinutes(2));
-        manual.round();
+        manual.round().join();
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> await(outcome));
         assertEquals(Problem.BAD_CREDENTIALS, ((ApiException) e.getCause()).problem());
     }
@@ -286,11 +286,11 @@ class ApprovalWatcherTest {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         ApprovalWait w = waiting(60_000);
         CompletableFuture<ApprovalOutcome> outcome = manual.watch(w).outcome();
-        manual.round();
+        manual.round().join();
         assertFalse(outcome.isDone());
         current.set(client); // the admin stored the new password
         sim.serviceNow().decideApproval(w.changeSysId(), true, "ok");
-        manual.round();
+        manual.round().join();
         assertTrue(await(outcome).approved());
     }
 
