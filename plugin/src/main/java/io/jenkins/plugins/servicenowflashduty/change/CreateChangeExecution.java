@@ -66,6 +66,7 @@ final class CreateChangeExecution extends StepExecution {
     /** What the cancellation after a stop needs, taken before the step ends (the context may not serve it after). */
     private transient volatile Cancellation cancellation;
     private transient boolean cancelled;
+    private transient volatile BuildContext facts;
     /** When the block started in this run of the controller ({@link System#nanoTime()}), 0 when unknown. */
     private transient volatile long bodyStarted;
     /** How long after the move to Implement the change is taken as the step left it, without reading it again. */
@@ -101,8 +102,17 @@ final class CreateChangeExecution extends StepExecution {
         return new StepLog(getContext().get(TaskListener.class));
     }
 
+    /**
+     * The build's facts, worked out once: the environment they come from is the costliest thing a step asks its
+     * context for, and what the change needs of it (the build's name, link, branch, commit) does not change.
+     */
     private BuildContext build() throws Exception {
-        return BuildFacts.of(getContext().get(Run.class), getContext().get(EnvVars.class));
+        BuildContext b = facts;
+        if (b == null) {
+            b = BuildFacts.of(getContext().get(Run.class), getContext().get(EnvVars.class));
+            facts = b;
+        }
+        return b;
     }
 
     // ---------------------------------------------------------------- stages

@@ -29,6 +29,7 @@ import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,7 +84,7 @@ public final class Deliveries {
         }
         Outbox o = d.outbox();
         if (o != null) {
-            o.start();
+            o.start(PluginThreads.scheduler()); // no thread of its own while nothing is due
         }
     }
 
@@ -121,7 +122,7 @@ public final class Deliveries {
                 }, PARALLELISM).limitPerGroup(PER_JOB, Deliveries::jobOf);
                 openProblem = "";
                 if (started) {
-                    outbox.start();
+                    outbox.start(PluginThreads.scheduler());
                 }
             } catch (IOException | RuntimeException e) {
                 openProblem = Messages.Deliveries_cannotOpen(dir, why(e, dir));

@@ -19,7 +19,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -89,6 +94,11 @@ public final class Outbox implements AutoCloseable {
     private boolean wake;
     private volatile boolean closed;
     private Thread worker;
+    /** Without a worker thread: what schedules the next pass, and the thread (idle ones end) that runs passes. */
+    private ScheduledExecutorService timer;
+    private ThreadPoolExecutor passes;
+    private boolean passQueued;
+    private ScheduledFuture<?> nextPass;
     /** Sends the first deliveries of different keys side by side, so one slow service does not hold up the other; null for one at a time. */
     private final ExecutorService senders;
 
@@ -100,11 +110,7 @@ public final class Outbox implements AutoCloseable {
         this.clock = clock;
         this.handler = handler;
         this.observer = observer;
-        this.senders = parallelism <= 1 ? null : Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "ServiceNow and Flashduty delivery");
-            t.setDaemon(true);
-            return t;
-        });
+        this.senders = parallelism <= 1 ? null : idleEnding(parallelism, "ServiceNow and Flashduty delivery");
     }
 
     /**
@@ -321,6 +327,73 @@ public final class Outbox implements AutoCloseable {
         return delivered;
     }
 
+    /** Up to {@code size} threads of this name, made when work comes and ended after 30 idle seconds. */
+    private static ThreadPoolExecutor idleEnding(int size, String name) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    /**
+     * Starts delivering without a thread of its own while nothing is due: {@code timer} (a shared scheduler) wakes
+     * the queue when the next delivery is due, and a pass runs on a thread that ends once idle. What waits costs no
+     * thread at all.
+     */
+    public void start(ScheduledExecutorService timer) {
+        synchronized (lock) {
+            if (worker != null || this.timer != null || closed) {
+                return;
+            }
+            this.timer = timer;
+            this.passes = idleEnding(1, "ServiceNow and Flashduty deliveries");
+            requestPass();
+        }
+    }
+
+    /** Queues a pass unless one is queued; called with the lock held. */
+    private void requestPass() {
+        if (closed || passQueued) {
+            return;
+        }
+        passQueued = true;
+        if (nextPass != null) {
+            nextPass.cancel(false);
+            nextPass = null;
+        }
+        try {
+            passes.execute(this::pass);
+        } catch (RejectedExecutionException e) {
+            passQueued = false; // closing
+        }
+    }
+
+    /** One pass of the queue without a worker thread, then the timer for the next one. */
+    private void pass() {
+        synchronized (lock) {
+            passQueued = false;
+            wake = false;
+        }
+        deliverOnce();
+        synchronized (lock) {
+            if (closed || passQueued) {
+                return;
+            }
+            try {
+                nextPass = timer.schedule(() -> {
+                    synchronized (lock) {
+                        requestPass();
+                    }
+                }, Math.max(1, nextWait().toMillis()), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the scheduler stopped with the controller: nothing more is delivered in this run
+            }
+        }
+    }
+
     /** Starts the background thread that delivers; one per queue. */
     public void start() {
         synchronized (lock) {
@@ -344,6 +417,14 @@ public final class Outbox implements AutoCloseable {
         if (senders != null) {
             senders.shutdownNow();
         }
+        synchronized (lock) {
+            if (nextPass != null) {
+                nextPass.cancel(false);
+            }
+        }
+        if (passes != null) {
+            passes.shutdownNow();
+        }
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();
             try {
@@ -356,20 +437,7 @@ public final class Outbox implements AutoCloseable {
 
     private void work() {
         while (!closed) {
-            try {
-                deliverDue();
-            } catch (UncheckedIOException e) {
-                directoryFailed(sentence(e)); // the directory could not be written: try again after a pause
-            } catch (RuntimeException | Error e) {
-                // an Error here (a class that failed to load, a stack overflow in a handler) must not end the worker
-                workerProblem = "The delivery worker met an unexpected " + e.getClass().getSimpleName()
-                        + "; it goes on, and the controller log has the details.";
-                synchronized (lock) {
-                    failedPasses++;
-                    wake = false;
-                }
-                observer.unexpected(e);
-            }
+            deliverOnce();
             synchronized (lock) {
                 try {
                     if (!wake && !closed) {
@@ -382,6 +450,24 @@ public final class Outbox implements AutoCloseable {
                 }
                 wake = false;
             }
+        }
+    }
+
+    /** Delivers what is due; whatever goes wrong is reported, and the next pass comes after a pause. */
+    private void deliverOnce() {
+        try {
+            deliverDue();
+        } catch (UncheckedIOException e) {
+            directoryFailed(sentence(e)); // the directory could not be written: try again after a pause
+        } catch (RuntimeException | Error e) {
+            // an Error here (a class that failed to load, a stack overflow in a handler) must not end the worker
+            workerProblem = "The delivery worker met an unexpected " + e.getClass().getSimpleName()
+                    + "; it goes on, and the controller log has the details.";
+            synchronized (lock) {
+                failedPasses++;
+                wake = false;
+            }
+            observer.unexpected(e);
         }
     }
 
@@ -518,8 +604,12 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** Called with the lock held. */
     private void wakeWorker() {
         wake = true;
         lock.notifyAll();
+        if (timer != null && failedPasses == 0) { // after failures, the pause stands
+            requestPass();
+        }
     }
 }

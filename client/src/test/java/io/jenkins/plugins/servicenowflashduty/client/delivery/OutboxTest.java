@@ -366,6 +366,35 @@ class OutboxTest {
     }
 
     @Test
+    void withoutAThreadOfItsOwnTheQueueIsWokenByATimerAndDeliversThroughAnOutage() throws Exception {
+        outbox.close();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            outbox = Outbox.open(dir, 100, new Backoff(Duration.ofMillis(100), Duration.ofMillis(400)), Clock.systemUTC(),
+                    d -> QueuedWrites.perform(d, targets()), new Outbox.Observer() { }, 4);
+            sim.faults().on("POST", "/event/").times(3).respond(500);
+            outbox.start(timer);
+            outbox.add(QueuedWrites.alert(build(7, "FAILURE"), new TriggerOptions(EventStatus.CRITICAL, null, null, "nightly", Map.of(),
+                    null), false), "");
+            outbox.add(QueuedWrites.alert(build(8, "SUCCESS"), new TriggerOptions(null, null, null, "nightly", Map.of(), null), true), "");
+            outbox.add(QueuedWrites.resolve(INSTANCE, build(8, "SUCCESS"), null, null, null), "");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!outbox.pending().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(outbox.pending().isEmpty(), "left: " + outbox.pending());
+            var alert = sim.flashduty().alert("nightly").orElseThrow();
+            assertEquals(List.of("Critical", "Ok"), alert.events().stream().map(e -> e.status()).toList(),
+                    "the backoffs after the outage were timers, in order per key");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ServiceNow and Flashduty deliveries")
+                    && t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("work"))), "no worker thread waits for the next delivery");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void aSlowKeyDoesNotHoldUpTheOthersWhenSendingSideBySide() throws Exception {
         outbox.close();
         CountDownLatch otherKeyDone = new CountDownLatch(1);
