@@ -306,6 +306,9 @@ class StepsTest {
         assertRefused("flashdutyNotify status: 'Panic'", "Panic");
         assertRefused("serviceNowQuery table: 'incident', limit: 0", "The limit must be between 1 and 10000, not 0.");
         assertRefused("serviceNowWaitForApproval change: 'CHG0030001', timeoutMinutes: 0", "The approval timeout must be at least 1 minute, not 0.");
+        assertRefused("serviceNowWaitForApproval change: 'CHG0030001', approvalTimeoutMinutes: 0", "The approval timeout must be at least 1 minute, not 0.");
+        assertRefused("serviceNowWaitForApproval change: 'CHG0030001', approvalTimeoutMinutes: 30, timeoutMinutes: 60",
+                "Give the timeout once: approvalTimeoutMinutes is 30 and its old name timeoutMinutes is 60; keep approvalTimeoutMinutes.");
         assertRefused("serviceNowWaitForApproval change: 'CHG0030001', pollIntervalSeconds: 0", "The poll interval must be at least 1 second, not 0.");
         assertRefused("serviceNowIncident fields: [tags: ['a', 'b']]", "The field 'tags' has a list as its value; fields take text, numbers or booleans.");
 

@@ -30,6 +30,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public final class WaitForApprovalStep extends ServiceNowStepBase {
     private final String change;
+    private Integer approvalTimeoutMinutes;
+    /** The old name, still accepted: {@code timeoutMinutes}. */
     private Integer timeoutMinutes;
     private Integer pollIntervalSeconds;
     private boolean failOnReject = true;
@@ -43,13 +45,35 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
         return change;
     }
 
-    public Integer getTimeoutMinutes() {
-        return timeoutMinutes;
+    public Integer getApprovalTimeoutMinutes() {
+        return approvalTimeoutMinutes;
     }
 
+    /** Minutes to wait for the answer; the same name as {@code serviceNowCreateChange}'s. */
+    @DataBoundSetter
+    public void setApprovalTimeoutMinutes(Integer approvalTimeoutMinutes) {
+        this.approvalTimeoutMinutes = approvalTimeoutMinutes;
+    }
+
+    /** The old name of {@link #getApprovalTimeoutMinutes()}: not offered by the snippet generator any more. */
+    @Deprecated
+    public Integer getTimeoutMinutes() {
+        return null;
+    }
+
+    /** The old name of {@link #setApprovalTimeoutMinutes}, still read so that existing Jenkinsfiles keep working. */
+    @Deprecated
     @DataBoundSetter
     public void setTimeoutMinutes(Integer timeoutMinutes) {
         this.timeoutMinutes = timeoutMinutes;
+    }
+
+    /** The timeout given under either name; both with different values is a mistake said in one sentence. */
+    private Integer timeout() throws AbortException {
+        if (timeoutMinutes != null && approvalTimeoutMinutes != null && !timeoutMinutes.equals(approvalTimeoutMinutes)) {
+            throw new AbortException(Messages.WaitForApprovalStep_twoTimeouts(approvalTimeoutMinutes, timeoutMinutes));
+        }
+        return approvalTimeoutMinutes != null ? approvalTimeoutMinutes : timeoutMinutes;
     }
 
     public Integer getPollIntervalSeconds() {
@@ -73,7 +97,7 @@ public final class WaitForApprovalStep extends ServiceNowStepBase {
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return io.jenkins.plugins.servicenowflashduty.run.StepFailures.sentences(() -> new Execution(context, getInstance(), change,
-                ApprovalWaiting.timeoutMillis(timeoutMinutes), ApprovalWaiting.intervalMillis(pollIntervalSeconds), failOnReject, isVerbose()));
+                ApprovalWaiting.timeoutMillis(timeout()), ApprovalWaiting.intervalMillis(pollIntervalSeconds), failOnReject, isVerbose()));
     }
 
     /**

@@ -262,7 +262,7 @@ public final class IncidentStep extends ServiceNowStepBase {
      * rule unless an admin turns it on, since incidents can be read by other jobs.
      */
     public static String defaultDescription(BuildContext build, Run<?, ?> run, EnvVars env, boolean quoteLog) {
-        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(" failed.");
+        StringBuilder d = new StringBuilder("Jenkins build ").append(build.displayName()).append(' ').append(build.outcomeWords()).append('.');
         if (!build.detailLines().isEmpty()) {
             d.append('\n').append(build.detailLines());
         }

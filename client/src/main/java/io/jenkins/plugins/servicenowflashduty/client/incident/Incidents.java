@@ -94,7 +94,8 @@ public final class Incidents {
 
     private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key, Repeat repeat) {
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
-                FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - " failed".length()) + " failed");
+                FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 1 - build.problemTitle().length())
+                        + " " + build.problemTitle());
         Map<String, String> values = new LinkedHashMap<>();
         values.put("short_description", shortDescription);
         values.put("description", request.description() != null ? request.description() : defaultDescription(build));
@@ -233,7 +234,7 @@ public final class Incidents {
 
     private static String defaultDescription(BuildContext build) {
         String lines = build.detailLines();
-        return "Jenkins build " + build.displayName() + " failed." + (lines.isEmpty() ? "" : "\n" + lines);
+        return "Jenkins build " + build.displayName() + " " + build.outcomeWords() + "." + (lines.isEmpty() ? "" : "\n" + lines);
     }
 
 

@@ -41,6 +41,30 @@ public record BuildContext(String jobFullName, int buildNumber, String buildUrl,
         return "jenkins:" + (controller.isEmpty() ? "" : controller + ":") + jobFullName;
     }
 
+    /**
+     * What the build's result says of it, after its name: {@code failed}, {@code is unstable}, {@code was aborted};
+     * for a build that is running or succeeded (an incident raised from a stage, or on purpose), {@code raised this
+     * incident while running} or {@code raised this incident}, never a failure that did not happen.
+     */
+    public String outcomeWords() {
+        return switch (result) {
+            case "FAILURE" -> "failed";
+            case "UNSTABLE" -> "is unstable";
+            case "ABORTED" -> "was aborted";
+            case "NOT_BUILT" -> "was not built";
+            case "" -> "raised this incident while running";
+            default -> "raised this incident";
+        };
+    }
+
+    /** The end of a ticket's title for this build: {@code failed}, {@code is unstable}..., or {@code reported a problem}. */
+    public String problemTitle() {
+        return switch (result) {
+            case "FAILURE", "UNSTABLE", "ABORTED", "NOT_BUILT" -> outcomeWords();
+            default -> "reported a problem";
+        };
+    }
+
     /** The build's URL, branch and commit, one {@code Name: value} line each, for those that are known. */
     public String detailLines() {
         StringBuilder d = new StringBuilder();

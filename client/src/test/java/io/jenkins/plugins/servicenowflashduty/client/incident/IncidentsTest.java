@@ -42,6 +42,20 @@ class IncidentsTest {
     }
 
     @Test
+    void anIncidentRaisedByABuildThatHasNotFailedSaysWhatHappenedNotThatItFailed() {
+        incidents.raise(build(7, ""), new IncidentRequest("running", null, null, null, null, null, null, null, null, null, null, null));
+        incidents.raise(build(8, "SUCCESS"), new IncidentRequest("green", null, null, null, null, null, null, null, null, null, null, null));
+        incidents.raise(build(9, "UNSTABLE"), new IncidentRequest("unstable", null, null, null, null, null, null, null, null, null, null, null));
+        Map<String, String> running = stored().get(0);
+        assertEquals("team/deploy-web #7 reported a problem", running.get("short_description"));
+        assertTrue(running.get("description").startsWith("Jenkins build team/deploy-web #7 raised this incident while running.\n"),
+                running.get("description"));
+        assertEquals("team/deploy-web #8 reported a problem", stored().get(1).get("short_description"));
+        assertTrue(stored().get(1).get("description").startsWith("Jenkins build team/deploy-web #8 raised this incident.\n"));
+        assertEquals("team/deploy-web #9 is unstable", stored().get(2).get("short_description"));
+    }
+
+    @Test
     void aFailureOpensAnIncidentWithBuildDetails() {
         IncidentOutcome o = incidents.raise(build(42, "FAILURE"), IncidentRequest.defaults());
         assertEquals(IncidentOutcome.Action.CREATED, o.action());
