@@ -80,6 +80,30 @@ class StepCostTest {
     }
 
     @Test
+    void buildsThatStartWaitingTogetherShareOneRequestPerInterval() throws Exception {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
+        List<WorkflowRun> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            WorkflowJob p = j.createProject(WorkflowJob.class, "wait-" + i);
+            p.setDefinition(new CpsFlowDefinition("serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) { echo 'go' }", true));
+            runs.add(p.scheduleBuild2(0).waitForStart());
+        }
+        for (WorkflowRun r : runs) {
+            j.waitForMessage("ServiceNow: waiting for approval of change", r);
+        }
+        Thread.sleep(1_500); // the first round has read each change
+        sim.requests().clear();
+        Thread.sleep(3_200);
+        long polls = sim.requests().matching(r -> r.method().equals("GET") && r.path().equals("/api/now/table/change_request")).size();
+        // builds registered from two threads at once must find the same watcher: one request per one-second round
+        assertTrue(polls >= 2 && polls <= 4, polls + " requests in about three rounds");
+        sim.serviceNow().decideAllWaiting(true, null);
+        for (WorkflowRun r : runs) {
+            j.assertBuildStatusSuccess(j.waitForCompletion(r));
+        }
+    }
+
+    @Test
     void anApprovedDeploymentMovesAndClosesItsChangeWithoutReadingItAgain() throws Exception {
         sim.serviceNow().setApprovalPolicy(ApprovalPolicy.never());
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy");

@@ -29,7 +29,7 @@ final class ApprovalWaiting {
             throws Exception {
         ServiceNowInstance instance = ServiceNowStepBase.configured(instanceName);
         StepLog log = new StepLog(context.get(TaskListener.class));
-        return Clients.get().watcher(instance, context.get(Run.class), Duration.ofMillis(intervalMillis)).watch(wait, p -> {
+        return Clients.get().watch(instance, context.get(Run.class), Duration.ofMillis(intervalMillis), wait, p -> {
             String seen = p.state().label() + (p.approval().isEmpty() ? "" : ", approval " + p.approval());
             log.action("ServiceNow", "change " + p.number() + " is " + seen
                     + (p.state() == ChangeState.UNKNOWN ? " (its state is not one this plugin knows)" : ""));

@@ -6,6 +6,7 @@ import hudson.ProxyConfiguration;
 import hudson.init.Terminator;
 import hudson.model.Run;
 import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
@@ -144,19 +146,24 @@ public final class Clients {
     }
 
     /**
-     * The approval watcher for this build's waits on an instance: one per instance, credential source (the admin's
-     * binding, or a folder's credential) and poll interval, whatever the number of waits. The watcher asks for its
+     * Adds a wait of this build to the approval watcher of its instance: one watcher per instance, credential source
+     * (the admin's binding, or a folder's credential) and poll interval, whatever the number of waits. The watcher asks for its
      * client at every poll, from the configuration as it is then, so a rotated password or an edited instance is
      * used from the next poll on; a watcher without waits is dropped.
      */
-    public ApprovalWatcher watcher(ServiceNowInstance instance, Run<?, ?> run, Duration interval) throws ConfigurationException {
+    public ApprovalWatcher.Watch watch(ServiceNowInstance instance, Run<?, ?> run, Duration interval, ApprovalWait wait,
+                                       Consumer<ApprovalWatcher.Progress> progress, Consumer<String> notices) throws ConfigurationException {
         serviceNow(instance, run); // refuses now, with its sentence, what the polls could not do
         String name = instance.getName();
         String folderCredential = FolderCredentials.boundId(name, run);
         String key = name + '\n' + (folderCredential == null ? "admin" : "folder " + folderCredential) + '\n' + interval.toMillis();
-        watchers.values().removeIf(w -> w.pendingCount() == 0);
-        return watchers.computeIfAbsent(key, k -> new ApprovalWatcher(() -> current(name, run, folderCredential != null),
-                PluginThreads.scheduler(), PluginThreads.scheduler(), Clock.systemUTC(), interval));
+        // one lock for finding the watcher and adding the wait: an idle watcher dropped between the two (another build
+        // registering at the same moment) would leave two watchers, each polling, for the same instance
+        synchronized (watchers) {
+            watchers.values().removeIf(w -> w.pendingCount() == 0);
+            return watchers.computeIfAbsent(key, k -> new ApprovalWatcher(() -> current(name, run, folderCredential != null),
+                    PluginThreads.scheduler(), PluginThreads.scheduler(), Clock.systemUTC(), interval)).watch(wait, progress, notices);
+        }
     }
 
     /** The client a poll uses: the instance as configured now, with the credential as stored now. */
