@@ -1,6 +1,9 @@
 package io.jenkins.plugins.servicenowflashduty.run;
 
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.init.Terminator;
+import io.jenkins.plugins.servicenowflashduty.client.http.Timers;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +58,15 @@ public final class PluginThreads {
             }
         }
         return b;
+    }
+
+    /**
+     * The client's asynchronous calls wait (timeouts, backoffs, a 429's pause) on the same scheduler thread instead
+     * of a thread of the JDK's.
+     */
+    @Initializer(after = InitMilestone.PLUGINS_STARTED)
+    public static void serveClientTimers() {
+        Timers.use(PluginThreads::scheduler);
     }
 
     /** Stops them all with the controller; what waits is saved with its build and resumed after the restart. */

@@ -204,7 +204,7 @@ public final class HttpTransport {
             }
             CompletableFuture<HttpResponse<byte[]>> exchange = settings.connector().client()
                     .sendAsync(b.build(), CappedBody.handler(CappedBody.MAX_BYTES));
-            CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> exchange.cancel(true));
+            Timers.after(timeout.toMillis(), () -> exchange.cancel(true));
             return exchange.handle((r, failure) -> {
                 if (body != null) {
                     body.close();
@@ -306,7 +306,7 @@ public final class HttpTransport {
             giveUp.run();
             return;
         }
-        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        Timers.after(delay.toMillis(), () -> {
             try {
                 attemptAsync(call, attempts, result);
             } catch (ApiException e) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -118,9 +117,8 @@ public final class InFlightLimit {
                 if (paused()) {
                     if (!resumeScheduled) {
                         resumeScheduled = true;
-                        long delay = Math.max(1, pausedUntilNanos - System.nanoTime());
-                        Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS);
-                        later.execute(() -> {
+                        long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pausedUntilNanos - System.nanoTime()) + 1);
+                        Timers.after(delay, () -> {
                             synchronized (this) {
                                 resumeScheduled = false;
                             }

@@ -49,7 +49,7 @@ public final class JenkinsApprovalBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: JenkinsApprovalBenchmark JENKINS_URL USER:API_TOKEN SANDBOX_URL [builds=200] [interval seconds=5]"
-                    + " [incident steps=30, 0 to skip]");
+                    + " [incident steps=30, 0 to skip] [floor: Pipeline's own resume of as many builds]");
             System.exit(2);
         }
         int n = args.length > 3 ? Integer.parseInt(args[3]) : 200;
@@ -62,6 +62,39 @@ public final class JenkinsApprovalBenchmark {
         if (steps > 0) {
             b.incidentOverhead(steps);
         }
+        if (args.length > 6 && args[6].equals("floor")) {
+            b.pipelineFloor(n);
+        }
+    }
+
+    /**
+     * Pipeline's own floor for the same resume, without the plugin: N builds sleep until one instant, then run the same
+     * {@code echo} and end. What the approval figures add to this is the plugin's (and the sandbox's) share.
+     */
+    private void pipelineFloor(int n) throws Exception {
+        String job = "floor-bench-" + System.currentTimeMillis();
+        createJob(job, "sleep(time: Math.max(1L, (params.I as long) - new Date().getTime()), unit: 'MILLISECONDS'); echo 'resumed'", true);
+        long releaseAt = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
+        for (int i = 0; i < n; i++) {
+            jenkins("POST", "job/" + job + "/buildWithParameters?I=" + releaseAt, null);
+        }
+        while (intOf(script("println(Jenkins.get().getItemByFullName('" + job + "').builds.count { b -> try { b.building && b.log.contains('Sleeping for') } catch (e) { false } })")) < n) {
+            if (System.currentTimeMillis() > releaseAt - 60_000) {
+                throw new IllegalStateException("the builds did not all start sleeping in time");
+            }
+            Thread.sleep(2000);
+        }
+        Thread.sleep(Math.max(0, releaseAt - System.currentTimeMillis()));
+        while (intOf(script("println(Jenkins.get().getItemByFullName('" + job + "').builds.count { it.building })")) > 0) {
+            Thread.sleep(500);
+        }
+        List<Long> ended = new ArrayList<>();
+        for (String e : script("println(Jenkins.get().getItemByFullName('" + job + "').builds.collect { it.startTimeInMillis + it.duration }.join(','))").strip().split(",")) {
+            ended.add(Long.parseLong(e.strip()) - releaseAt);
+        }
+        Collections.sort(ended);
+        System.out.printf("Pipeline alone: %d builds resuming at one instant (sleep, then the same echo)%n", n);
+        System.out.printf("  release to build end, median        %d ms (p90 %d ms)%n", pct(ended, 50), pct(ended, 90));
     }
 
     private static final String LIVE_HEAP = String.join("\n",
@@ -69,8 +102,10 @@ public final class JenkinsApprovalBenchmark {
             "import javax.management.ObjectName",
             "def text = ManagementFactory.platformMBeanServer.invoke(new ObjectName('com.sun.management:type=DiagnosticCommand'),"
                     + " 'gcClassHistogram', [[] as String[]] as Object[], ['[Ljava.lang.String;'] as String[])",
-            "def total = text.readLines().find { it.startsWith('Total') }",
-            "println(total.trim().split(/\\s+/)[2])");
+            "def lines = text.readLines()",
+            "def total = lines.find { it.startsWith('Total') }.trim().split(/\\s+/)[2] as long",
+            "def ours = lines.findAll { it.contains('servicenowflashduty') }.sum(0L) { it.trim().split(/\\s+/)[2] as long }",
+            "println(total + ' ' + ours)");
 
     private void approvals(int n, int interval) throws Exception {
         sim("PUT", "_sim/approval-policy", "never");
@@ -78,7 +113,7 @@ public final class JenkinsApprovalBenchmark {
         createJob(job, "serviceNowCreateChange(shortDescription: \"bench ${params.I}\", waitForApproval: true, pollIntervalSeconds: "
                 + interval + ", approvalTimeoutMinutes: 120) { echo 'resumed' }", true);
         int threadsBefore = intOf(script("println(Thread.getAllStackTraces().size())"));
-        long heapBefore = longOf(script(LIVE_HEAP));
+        long[] heapBefore = longsOf(script(LIVE_HEAP));
         for (int i = 0; i < n; i++) {
             jenkins("POST", "job/" + job + "/buildWithParameters?I=" + i, null);
         }
@@ -94,7 +129,7 @@ public final class JenkinsApprovalBenchmark {
         int pluginThreads = intOf(script("println(Thread.getAllStackTraces().keySet().count { it.name.startsWith('ServiceNow') })"));
         int httpThreads = intOf(script("println(Thread.getAllStackTraces().keySet().count { it.name.startsWith('HttpClient') })"));
         int threadsWaiting = intOf(script("println(Thread.getAllStackTraces().size())"));
-        long heapWaiting = longOf(script(LIVE_HEAP));
+        long[] heapWaiting = longsOf(script(LIVE_HEAP));
         sim("DELETE", "_sim/requests", null);
         int rounds = 6;
         Thread.sleep(rounds * interval * 1000L);
@@ -141,8 +176,9 @@ public final class JenkinsApprovalBenchmark {
         System.out.printf("  approval requests per interval       %.1f (%d over %d intervals)%n", polls / (double) rounds, polls, rounds);
         System.out.printf("  full sweep, every 5 min              %d requests (%.2f per interval on average)%n", sweepRequests,
                 sweepRequests / (300.0 / interval));
-        System.out.printf("  live heap per waiting build          %.1f KiB (%d MiB before, %d MiB while waiting)%n",
-                (heapWaiting - heapBefore) / 1024.0 / n, heapBefore >> 20, heapWaiting >> 20);
+        System.out.printf("  live heap per waiting build          %.1f KiB (%d MiB before, %d MiB while waiting), of which the plugin's"
+                + " classes %.2f KiB%n", (heapWaiting[0] - heapBefore[0]) / 1024.0 / n, heapBefore[0] >> 20, heapWaiting[0] >> 20,
+                (heapWaiting[1] - heapBefore[1]) / 1024.0 / n);
         System.out.printf("  approval to body start, median       %d ms (p90 %d ms; includes up to one poll interval)%s%n",
                 pct(bodies, 50), pct(bodies, 90), failed == 0 ? "" : "; " + failed + " builds ran no body");
         System.out.printf("  approval to build end, median        %d ms (p90 %d ms)%n", pct(ended, 50), pct(ended, 90));
@@ -250,7 +286,7 @@ public final class JenkinsApprovalBenchmark {
         return Integer.parseInt(text.strip());
     }
 
-    private static long longOf(String text) {
-        return Long.parseLong(text.strip());
+    private static long[] longsOf(String text) {
+        return java.util.Arrays.stream(text.strip().split("\\s+")).mapToLong(Long::parseLong).toArray();
     }
 }
