@@ -74,7 +74,8 @@ public final class JenkinsApprovalBenchmark {
     private void pipelineFloor(int n) throws Exception {
         String job = "floor-bench-" + System.currentTimeMillis();
         createJob(job, "sleep(time: Math.max(1L, (params.I as long) - new Date().getTime()), unit: 'MILLISECONDS'); echo 'resumed'", true);
-        long releaseAt = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
+        // time enough for every build to start and go to sleep (about 4 a second on 2 cores), then a margin
+        long releaseAt = System.currentTimeMillis() + n * 250L + 60_000L;
         for (int i = 0; i < n; i++) {
             jenkins("POST", "job/" + job + "/buildWithParameters?I=" + releaseAt, null);
         }
@@ -126,7 +127,8 @@ public final class JenkinsApprovalBenchmark {
         }
         Thread.sleep(interval * 2000L);
         int busy = intOf(script("println(Jenkins.get().computers.sum { it.countBusy() })"));
-        int pluginThreads = intOf(script("println(Thread.getAllStackTraces().keySet().count { it.name.startsWith('ServiceNow') })"));
+        String pluginThreadNames = script("println(Thread.getAllStackTraces().keySet().findAll { it.name.startsWith('ServiceNow') }*.name.sort().join(', '))").strip();
+        int pluginThreads = pluginThreadNames.isEmpty() ? 0 : pluginThreadNames.split(", ").length;
         int httpThreads = intOf(script("println(Thread.getAllStackTraces().keySet().count { it.name.startsWith('HttpClient') })"));
         int threadsWaiting = intOf(script("println(Thread.getAllStackTraces().size())"));
         long[] heapWaiting = longsOf(script(LIVE_HEAP));
@@ -171,8 +173,8 @@ public final class JenkinsApprovalBenchmark {
         int sweepRequests = (n + 99) / 100;
         System.out.printf("Approval waits: %d builds, poll interval %d s%n", n, interval);
         System.out.printf("  executors held while waiting         %d%n", busy);
-        System.out.printf("  threads named ServiceNow*            %d (HttpClient*: %d; all threads: %d before, %d while waiting)%n",
-                pluginThreads, httpThreads, threadsBefore, threadsWaiting);
+        System.out.printf("  threads named ServiceNow*            %d [%s] (HttpClient*: %d; all threads: %d before, %d while waiting)%n",
+                pluginThreads, pluginThreadNames, httpThreads, threadsBefore, threadsWaiting);
         System.out.printf("  approval requests per interval       %.1f (%d over %d intervals)%n", polls / (double) rounds, polls, rounds);
         System.out.printf("  full sweep, every 5 min              %d requests (%.2f per interval on average)%n", sweepRequests,
                 sweepRequests / (300.0 / interval));
