@@ -105,7 +105,7 @@ class DeliveryTest {
         assertTrue(manage.contains("503"), "the last error is shown: " + manage);
         String page = admin.goTo(PAGE).asNormalizedText();
         assertTrue(page.contains("raise the incident"), page);
-        assertTrue(page.contains("admin-wide rule, nightly#1"), page);
+        assertTrue(page.contains("admin-wide rule, nightly #1"), page);
         assertTrue(incidents().isEmpty());
 
         sim.faults().clear();
@@ -174,6 +174,7 @@ class DeliveryTest {
         assertEquals(1, incidents().size());
         assertEquals("deploy failed, sent while ServiceNow was down", incidents().get(0).get("short_description"));
         assertEquals(List.of("created (queued)"), run.getAction(TicketsAction.class).getTickets().get(0).getActionLabels());
+        assertEquals("New", run.getAction(TicketsAction.class).getTickets().get(0).getState(), "the same word as a step's own raise");
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.incident.IncidentStep;
 import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -286,7 +287,7 @@ public final class Deliveries {
     private static void record(Run<?, ?> run, Delivery d, Object result, String origin) {
         if (result instanceof IncidentOutcome o && o.action() != IncidentOutcome.Action.NONE) {
             TicketsAction.record(run, TicketEntry.Kind.INCIDENT, o.number(), o.url(), o.action().name().toLowerCase(Locale.ROOT), origin,
-                    o.action() == IncidentOutcome.Action.RESOLVED ? "Resolved" : "Open");
+                    IncidentStep.stateAfter(o.action()));
         } else if (result instanceof SnRecord ticket && d.kind().equals(QueuedWrites.NOTE)) {
             TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted", origin, "");
         } else if (result instanceof PushResult pushed) {

@@ -85,9 +85,10 @@ public final class PendingDeliveries extends ManagementLink {
             return delivery.summary();
         }
 
-        /** The build it came from, e.g. {@code team/nightly#7}, and whether a rule or a step queued it. */
+        /** The build it came from, e.g. {@code team/nightly #7}, and whether a rule or a step queued it. */
         public String getOrigin() {
-            return delivery.origin().replace("rule:", "admin-wide rule, ").replace("step:", "step of ");
+            // the build as Jenkins names it elsewhere on the page: "team/nightly #7" (a job name holds no '#')
+            return delivery.origin().replace("rule:", "admin-wide rule, ").replace("step:", "step of ").replace("#", " #");
         }
 
         public String getQueued() {

@@ -223,11 +223,7 @@ public final class IncidentStep extends ServiceNowStepBase {
         new StepLog(context.get(TaskListener.class)).action("ServiceNow", line(outcome));
         if (outcome.action() != IncidentOutcome.Action.NONE) {
             TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
-                    outcome.action().name().toLowerCase(java.util.Locale.ROOT), switch (outcome.action()) {
-                        case CREATED -> "New";
-                        case RESOLVED -> "Resolved";
-                        default -> "Open";
-                    });
+                    outcome.action().name().toLowerCase(java.util.Locale.ROOT), stateAfter(outcome.action()));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
@@ -241,6 +237,19 @@ public final class IncidentStep extends ServiceNowStepBase {
         String text = description != null ? description : defaultDescription(build, run, env);
         return instance.withDefaults(new IncidentRequest(correlationId, shortDescription, text, urgency, impact, category, subcategory,
                 assignmentGroup, caller, configurationItem, io.jenkins.plugins.servicenowflashduty.Fields.strings(fields), null));
+    }
+
+    /**
+     * The state an incident is in after what a raise or resolve did, for the build page: the state ServiceNow gives a
+     * new incident, its resolved state, or simply open for one that was updated. The same words for a step and a
+     * queued delivery.
+     */
+    public static String stateAfter(IncidentOutcome.Action action) {
+        return switch (action) {
+            case CREATED -> "New";
+            case RESOLVED -> "Resolved";
+            default -> "Open";
+        };
     }
 
     private static String line(IncidentOutcome o) {

@@ -49,20 +49,21 @@ public final class JenkinsApprovalBenchmark {
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: JenkinsApprovalBenchmark JENKINS_URL USER:API_TOKEN SANDBOX_URL [builds=200] [interval seconds=5]"
-                    + " [incident steps=30, 0 to skip] [floor: Pipeline's own resume of as many builds]");
+                    + " [incident steps=30, 0 to skip] [floor: then Pipeline's own resume of as many builds; floor-only: that alone]");
             System.exit(2);
         }
         int n = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int interval = args.length > 4 ? Integer.parseInt(args[4]) : 5;
         int steps = args.length > 5 ? Integer.parseInt(args[5]) : 30;
         JenkinsApprovalBenchmark b = new JenkinsApprovalBenchmark(args[0], args[1], args[2]);
-        if (n > 0) {
+        boolean floorOnly = args.length > 6 && args[6].equals("floor-only");
+        if (n > 0 && !floorOnly) {
             b.approvals(n, interval);
         }
-        if (steps > 0) {
+        if (steps > 0 && !floorOnly) {
             b.incidentOverhead(steps);
         }
-        if (args.length > 6 && args[6].equals("floor")) {
+        if (args.length > 6 && args[6].startsWith("floor")) {
             b.pipelineFloor(n);
         }
     }
@@ -73,11 +74,14 @@ public final class JenkinsApprovalBenchmark {
      */
     private void pipelineFloor(int n) throws Exception {
         String job = "floor-bench-" + System.currentTimeMillis();
-        createJob(job, "sleep(time: Math.max(1L, (params.I as long) - new Date().getTime()), unit: 'MILLISECONDS'); echo 'resumed'", true);
+        // each build gets its own parameter value (the release instant and its index): Jenkins merges queued builds of
+        // equal parameters into one
+        createJob(job, "sleep(time: Math.max(1L, (params.I.split('-')[0] as long) - new Date().getTime()), unit: 'MILLISECONDS');"
+                + " echo 'resumed'", true);
         // time enough for every build to start and go to sleep (about 4 a second on 2 cores), then a margin
         long releaseAt = System.currentTimeMillis() + n * 250L + 60_000L;
         for (int i = 0; i < n; i++) {
-            jenkins("POST", "job/" + job + "/buildWithParameters?I=" + releaseAt, null);
+            jenkins("POST", "job/" + job + "/buildWithParameters?I=" + releaseAt + "-" + i, null);
         }
         while (intOf(script("println(Jenkins.get().getItemByFullName('" + job + "').builds.count { b -> try { b.building && b.log.contains('Sleeping for') } catch (e) { false } })")) < n) {
             if (System.currentTimeMillis() > releaseAt - 60_000) {
