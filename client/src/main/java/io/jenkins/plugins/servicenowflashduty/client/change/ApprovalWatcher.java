@@ -1,6 +1,7 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -214,7 +214,7 @@ public final class ApprovalWatcher {
             if (!pending.isEmpty() && polling.compareAndSet(false, true)) {
                 CompletableFuture<Void> poll = new CompletableFuture<>();
                 polls.execute(() -> pollRound().whenComplete((v, e) -> {
-                    if (e instanceof CompletionException && e.getCause() instanceof RejectedExecutionException) {
+                    if (e != null && HttpTransport.unwrap(e) instanceof RejectedExecutionException) {
                         LOG.log(Level.FINE, "An approval poll's answer came after its executor stopped (the controller is stopping)");
                     } else if (e != null) {
                         LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", e);
@@ -430,10 +430,7 @@ public final class ApprovalWatcher {
     }
 
     private void failedPoll(List<String> changeIds, Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = HttpTransport.unwrap(failure);
         if (!(t instanceof ApiException e)) {
             LOG.log(Level.WARNING, "An approval poll failed unexpectedly; the waits go on and their deadlines still apply", t);
         } else if (e.problem() == Problem.BAD_CREDENTIALS || e.problem() == Problem.FORBIDDEN) {

@@ -5,6 +5,7 @@ import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.in
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.FieldValues;
@@ -145,18 +146,15 @@ public final class Changes {
 
     /** The deployment starts: Scheduled becomes Implement (Open becomes Work in Progress in the legacy model). */
     public ChangeRef startImplementation(ChangeRef change) {
-        ChangeRef now = refresh(change);
-        if (now.state() == ChangeState.IMPLEMENT || now.state() == ChangeState.WORK_IN_PROGRESS) {
-            return now;
+        // one decision for both forms: read the change, then implementFrom
+        try {
+            return refreshAsync(change).thenCompose(this::implementFrom).join();
+        } catch (CompletionException e) {
+            if (HttpTransport.unwrap(e) instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
         }
-        if (legacy(now) && approved(now)) {
-            return moveTo(now, ChangeState.WORK_IN_PROGRESS);
-        }
-        if (now.state() != ChangeState.SCHEDULED) {
-            throw new ApiException(Problem.REFUSED, 0, "Change " + now.number() + " is " + now.state().label()
-                    + ", not Scheduled; it cannot be implemented before it is approved.");
-        }
-        return moveTo(now, ChangeState.IMPLEMENT);
     }
 
     /**
@@ -258,8 +256,7 @@ public final class Changes {
 
     /** The state model (or a rule) refused a move: the change is no longer where the caller thought it was. */
     private static boolean refusedMove(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return t instanceof ApiException e && (e.problem() == Problem.REFUSED || e.problem() == Problem.FORBIDDEN
+        return HttpTransport.unwrap(failure) instanceof ApiException e && (e.problem() == Problem.REFUSED || e.problem() == Problem.FORBIDDEN
                 || e.problem() == Problem.INVALID_INPUT && e.status() == 400);
     }
 

@@ -169,8 +169,7 @@ public final class HttpTransport {
     private void attemptNow(Call call, Attempts attempts, CompletableFuture<Reply> result) {
         attempts.made++;
         long started = System.nanoTime();
-        Duration left = Duration.between(Instant.now(), attempts.deadline);
-        Duration timeout = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+        Duration timeout = timeoutBefore(attempts.deadline);
         if (timeout.isNegative() || timeout.isZero()) {
             result.completeExceptionally(mask(call).apply(networkFailure(Problem.TIMEOUT, new HttpTimeoutException("deadline passed"))));
             return;
@@ -194,16 +193,8 @@ public final class HttpTransport {
     private CompletableFuture<Reply> exchangeAsync(Call call, Duration timeout) {
         Body.Opened body = call.body() == null ? null : openBody(call.body());
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.wirePathAndQuery()))
-                    .timeout(timeout)
-                    .header("User-Agent", settings.userAgent())
-                    .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
-            call.headers().forEach(b::header);
-            if (call.authenticated()) {
-                authentication.apply(b);
-            }
             CompletableFuture<HttpResponse<byte[]>> exchange = settings.connector().client()
-                    .sendAsync(b.build(), CappedBody.handler(CappedBody.MAX_BYTES));
+                    .sendAsync(request(call, timeout, body), CappedBody.handler(CappedBody.MAX_BYTES));
             Timers.after(timeout.toMillis(), () -> exchange.cancel(true));
             return exchange.handle((r, failure) -> {
                 if (body != null) {
@@ -221,18 +212,45 @@ public final class HttpTransport {
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(body);
-            // e.g. the JDK refusing a header value: its message may quote the value, a secret, so only its kind is told
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
-                    + " could not be sent (" + e.getClass().getSimpleName() + "); check the credential and the URL.", e);
+            throw cannotSend(e);
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** The failure behind an asynchronous call's wrappers ({@link CompletionException}, {@link ExecutionException}). */
+    public static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** One request timeout, or what is left before the call's deadline if that is less. */
+    private Duration timeoutBefore(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+    }
+
+    /** The request of one attempt, with its credentials. */
+    private HttpRequest request(Call call, Duration timeout, Body.Opened body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.wirePathAndQuery()))
+                .timeout(timeout)
+                .header("User-Agent", settings.userAgent())
+                .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+        call.headers().forEach(b::header);
+        if (call.authenticated()) {
+            authentication.apply(b);
+        }
+        return b.build();
+    }
+
+    /**
+     * A request that could not be made, e.g. the JDK refusing a header value: its message may quote the value, a secret,
+     * so only its kind is told.
+     */
+    private ApiException cannotSend(Throwable e) {
+        return new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
+                + " could not be sent (" + e.getClass().getSimpleName() + "); check the credential and the URL.", e);
     }
 
     private static void closeQuietly(Body.Opened body) {
@@ -254,8 +272,7 @@ public final class HttpTransport {
             }
         }
         if (!(cause instanceof IOException io)) {
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
-                    + " could not be sent (" + cause.getClass().getSimpleName() + "); check the credential and the URL.", cause);
+            throw cannotSend(cause);
         }
         Problem problem = classify(io);
         report(call, 0, took, attempts.made, describe(io));
@@ -433,31 +450,21 @@ public final class HttpTransport {
     }
 
     private Reply exchange(Call call, Instant deadline) throws IOException {
-        Duration left = Duration.between(Instant.now(), deadline);
-        Duration timeout = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+        Duration timeout = timeoutBefore(deadline);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new HttpTimeoutException("deadline passed");
         }
         Body.Opened body = call.body() == null ? null : openBody(call.body());
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(baseUrl.resolve(call.wirePathAndQuery()))
-                    .timeout(timeout)
-                    .header("User-Agent", settings.userAgent())
-                    .method(call.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
-            call.headers().forEach(b::header);
-            if (call.authenticated()) {
-                authentication.apply(b);
-            }
-            HttpResponse<byte[]> r = within(timeout, settings.connector().client().sendAsync(b.build(), CappedBody.handler(CappedBody.MAX_BYTES)));
+            HttpResponse<byte[]> r = within(timeout, settings.connector().client().sendAsync(request(call, timeout, body),
+                    CappedBody.handler(CappedBody.MAX_BYTES)));
             return new Reply(r.statusCode(), r.headers(), r.body() == null ? new byte[0] : r.body());
         } catch (InterruptedException e) {
             throw interrupted(e);
         } catch (ApiException e) {
             throw e;
         } catch (RuntimeException e) {
-            // e.g. the JDK refusing a header value: its message may quote the value, a secret, so only its kind is told
-            throw new ApiException(Problem.INVALID_INPUT, 0, "The request to " + settings.serviceName() + " at " + baseUrl.host()
-                    + " could not be sent (" + e.getClass().getSimpleName() + "); check the credential and the URL.", e);
+            throw cannotSend(e);
         } finally {
             if (body != null) {
                 body.close();
@@ -535,8 +542,7 @@ public final class HttpTransport {
      * that window is what is left, and only a server-side key (a sys_id the client chose) closes it.
      */
     private void awaitServer(Attempts attempts) {
-        Duration left = Duration.between(Instant.now(), attempts.deadline);
-        Duration wait = left.compareTo(settings.requestTimeout()) < 0 ? left : settings.requestTimeout();
+        Duration wait = timeoutBefore(attempts.deadline);
         if (wait.isNegative() || wait.isZero()) {
             return;
         }
