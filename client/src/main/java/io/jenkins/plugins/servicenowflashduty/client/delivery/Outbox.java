@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -91,11 +92,11 @@ public final class Outbox implements AutoCloseable {
     private volatile String workerProblem = "";
     private static final Duration DIRECTORY_RETRY_MIN = Duration.ofSeconds(1);
     private static final Duration DIRECTORY_RETRY_MAX = Duration.ofMinutes(1);
-    private boolean wake;
     private volatile boolean closed;
-    private Thread worker;
-    /** Without a worker thread: what schedules the next pass, and the thread (idle ones end) that runs passes. */
+    /** What schedules the next pass, and the thread (idle ones end) that runs passes. */
     private ScheduledExecutorService timer;
+    /** The scheduler {@link #start()} made for a queue used on its own, stopped with it; null when the host gives one. */
+    private ScheduledExecutorService ownTimer;
     private ThreadPoolExecutor passes;
     private boolean passQueued;
     private ScheduledFuture<?> nextPass;
@@ -345,7 +346,7 @@ public final class Outbox implements AutoCloseable {
      */
     public void start(ScheduledExecutorService timer) {
         synchronized (lock) {
-            if (worker != null || this.timer != null || closed) {
+            if (this.timer != null || closed) {
                 return;
             }
             this.timer = timer;
@@ -371,11 +372,10 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** One pass of the queue without a worker thread, then the timer for the next one. */
+    /** One pass of the queue, then the timer for the next one. */
     private void pass() {
         synchronized (lock) {
             passQueued = false;
-            wake = false;
         }
         deliverOnce();
         synchronized (lock) {
@@ -394,25 +394,28 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Starts the background thread that delivers; one per queue. */
+    /** {@link #start(ScheduledExecutorService)} with a scheduler of the queue's own, for a queue used on its own. */
     public void start() {
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ServiceNow and Flashduty deliveries timer");
+            t.setDaemon(true);
+            return t;
+        });
         synchronized (lock) {
-            if (worker == null && !closed) {
-                worker = new Thread(this::work, "ServiceNow and Flashduty deliveries");
-                worker.setDaemon(true);
-                worker.start();
+            if (timer != null || closed) {
+                own.shutdownNow();
+                return;
             }
+            ownTimer = own;
         }
+        start(own);
     }
 
     /** Stops delivering (an attempt under way is interrupted; it stays queued and counts as possibly done). */
     @Override
     public void close() {
-        Thread t;
         synchronized (lock) {
             closed = true;
-            lock.notifyAll();
-            t = worker;
         }
         if (senders != null) {
             senders.shutdownNow();
@@ -422,33 +425,15 @@ public final class Outbox implements AutoCloseable {
                 nextPass.cancel(false);
             }
         }
+        if (ownTimer != null) {
+            ownTimer.shutdownNow();
+        }
         if (passes != null) {
             passes.shutdownNow();
-        }
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
             try {
-                t.join(Duration.ofSeconds(10).toMillis());
+                passes.awaitTermination(10, TimeUnit.SECONDS); // the attempt under way ends, interrupted
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void work() {
-        while (!closed) {
-            deliverOnce();
-            synchronized (lock) {
-                try {
-                    if (!wake && !closed) {
-                        lock.wait(Math.max(1, nextWait().toMillis()));
-                    }
-                } catch (InterruptedException e) {
-                    if (closed) {
-                        return;
-                    }
-                }
-                wake = false;
             }
         }
     }
@@ -465,7 +450,6 @@ public final class Outbox implements AutoCloseable {
                     + "; it goes on, and the controller log has the details.";
             synchronized (lock) {
                 failedPasses++;
-                wake = false;
             }
             observer.unexpected(e);
         }
@@ -563,8 +547,7 @@ public final class Outbox implements AutoCloseable {
 
     private void directoryFailed(String sentence) {
         synchronized (lock) {
-            failedPasses++;
-            wake = false; // a wake-up must not turn the pause into a busy loop
+            failedPasses++; // wake-ups wait for the pause after it, so it is never a busy loop
             directoryError = sentence;
         }
     }
@@ -604,11 +587,9 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    /** Called with the lock held. */
+    /** A pass soon, unless passes are failing and wait for their pause; called with the lock held. */
     private void wakeWorker() {
-        wake = true;
-        lock.notifyAll();
-        if (timer != null && failedPasses == 0) { // after failures, the pause stands
+        if (timer != null && failedPasses == 0) {
             requestPass();
         }
     }

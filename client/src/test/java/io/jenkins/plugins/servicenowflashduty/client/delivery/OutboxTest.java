@@ -386,9 +386,8 @@ class OutboxTest {
             var alert = sim.flashduty().alert("nightly").orElseThrow();
             assertEquals(List.of("Critical", "Ok"), alert.events().stream().map(e -> e.status()).toList(),
                     "the backoffs after the outage were timers, in order per key");
-            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ServiceNow and Flashduty deliveries")
-                    && t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
-                    .anyMatch(f -> f.getMethodName().equals("work"))), "no worker thread waits for the next delivery");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ServiceNow and Flashduty deliveries timer")),
+                    "the host's scheduler waits for the next delivery: the queue made no timer thread of its own");
         } finally {
             timer.shutdownNow();
         }
