@@ -14,7 +14,16 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.SnErrors;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ChangeSchedules;
+import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ServiceNowInstance;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code /_sim/...}: steering the simulator over HTTP (faults, approvals, clock) and reading what it saw
@@ -84,6 +93,20 @@ final class ControlApi extends Route {
                 simulator.clock().advance(Duration.ofSeconds(seconds(request)));
                 return Response.text(200, "text/plain;charset=UTF-8", simulator.clock().instant() + "\n");
             }
+            if (what.equals("blackouts") || what.equals("maintenance-windows")) {
+                return schedules(request, what.equals("blackouts") ? "blackout" : "maintenance");
+            }
+            if (what.equals("conflict-plugin")) {
+                if (method.equals("PUT") || method.equals("POST")) {
+                    String body = request.bodyText().trim();
+                    if (!body.equals("installed") && !body.equals("missing")) {
+                        throw new IllegalArgumentException("Send 'installed' or 'missing'.");
+                    }
+                    simulator.serviceNow().schedules().setConflictPluginInstalled(body.equals("installed"));
+                }
+                return Response.text(200, "text/plain;charset=UTF-8",
+                        (simulator.serviceNow().schedules().conflictPluginInstalled() ? "installed" : "missing") + "\n");
+            }
             if (what.equals("flashduty/alerts")) {
                 return Response.json(200, alerts());
             }
@@ -91,6 +114,57 @@ final class ControlApi extends Route {
             return SnErrors.response(400, e.getMessage(), null);
         }
         return SnErrors.response(404, "No such control endpoint: " + method + " " + request.path() + ".", null);
+    }
+
+    /**
+     * {@code POST /_sim/blackouts} (or {@code maintenance-windows}) with {@code {"name", "start", "end", "configurationItems"}}
+     * (ISO-8601 instants; no items: every item) adds a schedule; GET lists them with their spans; DELETE removes all.
+     */
+    private Response schedules(Request request, String type) {
+        ChangeSchedules schedules = simulator.serviceNow().schedules();
+        ServiceNowInstance sn = simulator.serviceNow();
+        switch (request.method()) {
+            case "POST" -> {
+                JsonNode body;
+                try {
+                    body = Json.read(request.body());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("Send a JSON object: {\"name\", \"start\", \"end\", \"configurationItems\"}.");
+                }
+                List<String> items = new ArrayList<>();
+                body.path("configurationItems").forEach(n -> items.add(n.asText()));
+                Map<String, String> added = schedules.addSchedule(type, body.path("name").asText(""),
+                        instant(body, "start"), instant(body, "end"), items);
+                return Response.json(201, added);
+            }
+            case "DELETE" -> {
+                schedules.clearSchedules();
+                return Response.empty(204);
+            }
+            default -> {
+                ArrayNode out = Json.MAPPER.createArrayNode();
+                for (Map<String, String> s : sn.query("cmn_schedule", "type=" + type)) {
+                    ObjectNode o = out.addObject();
+                    o.put("sys_id", s.get("sys_id"));
+                    o.put("name", s.get("name"));
+                    ArrayNode spans = o.putArray("spans");
+                    sn.query("cmn_schedule_span", "schedule=" + s.get("sys_id")).forEach(span ->
+                            spans.addObject().put("start", span.get("start_date_time")).put("end", span.get("end_date_time")));
+                    ArrayNode conditions = o.putArray("conditions");
+                    sn.query("cmn_schedule_condition", "schedule=" + s.get("sys_id")).forEach(c -> conditions.add(c.get("condition")));
+                }
+                return Response.json(200, out);
+            }
+        }
+    }
+
+    private static Instant instant(JsonNode body, String field) {
+        String text = body.path(field).asText("");
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + field + "' must be an ISO-8601 instant such as 2026-12-24T00:00:00Z, not '" + text + "'.");
+        }
     }
 
     private static long seconds(Request request) {

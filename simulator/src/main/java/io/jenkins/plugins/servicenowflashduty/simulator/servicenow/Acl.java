@@ -19,7 +19,7 @@ final class Acl {
     static boolean canWrite(Actor actor, String table) {
         return switch (table) {
             case "incident" -> actor.hasAny("itil", "sn_incident_write");
-            case "change_request", "change_task" -> actor.hasAny("itil", "change_manager", "sn_change_write");
+            case "change_request", "change_task", "task_ci" -> actor.hasAny("itil", "change_manager", "sn_change_write");
             default -> actor.hasAny("admin");
         };
     }

@@ -97,6 +97,9 @@ final class ChangeApi extends ServiceNowRoute {
             case "nextstates" -> nextStates(change);
             case "approvals" -> approve(request, id, actor);
             case "task" -> tasks(request, id, seg.isEmpty() ? null : seg.get(0), actor);
+            case "conflict" -> conflict(request, change, actor);
+            case "schedule" -> schedule(request, change, seg, actor);
+            case "ci" -> configurationItems(request, change, actor);
             default -> throw SnErrors.noSuchResource();
         };
     }
@@ -264,6 +267,85 @@ final class ChangeApi extends ServiceNowRoute {
         }
         instance.decideApproval(id, state.equals("approved"), comments);
         return single(instance.find("change_request", id, actor));
+    }
+
+    /** {@code .../conflict}: start (POST), read (GET) or cancel (DELETE) a conflict check; only with the conflict plugin. */
+    private Response conflict(Request request, Map<String, String> change, Actor actor) {
+        ChangeSchedules schedules = instance.schedules();
+        if (!schedules.conflictPluginInstalled()) {
+            throw SnErrors.noSuchResource();
+        }
+        ObjectNode body = Json.object();
+        switch (request.method()) {
+            case "POST" -> {
+                requireWriter(actor);
+                body.put("result", schedules.startCheck(change));
+            }
+            case "GET" -> {
+                ChangeSchedules.Status status = schedules.status(change);
+                ObjectNode result = body.putObject("result");
+                result.put("status", status.status());
+                result.put("last_run", status.lastRun());
+                result.put("record_count", Integer.toString(status.conflicts().size()));
+                result.put("job_status", status.jobStatus());
+                ArrayNode conflicts = result.putArray("conflicts");
+                TableSchema schema = instance.schema("conflict");
+                status.conflicts().forEach(c -> conflicts.add(renderer.typed(schema, c)));
+            }
+            case "DELETE" -> {
+                requireWriter(actor);
+                schedules.cancel(change);
+                body.put("result", "");
+            }
+            default -> throw SnErrors.noSuchResource();
+        }
+        return Response.json(200, body);
+    }
+
+    /** {@code PATCH .../schedule/first_available[?duration_in_seconds=N]}: the change moved to its first free slot. */
+    private Response schedule(Request request, Map<String, String> change, List<String> rest, Actor actor) {
+        if (!instance.schedules().conflictPluginInstalled() || rest.size() != 1 || !rest.get(0).equals("first_available")
+                || !request.method().equals("PATCH")) {
+            throw SnErrors.noSuchResource();
+        }
+        requireWriter(actor);
+        int seconds = request.intParam("duration_in_seconds", 0);
+        return single(instance.schedules().firstAvailable(change, seconds > 0 ? java.time.Duration.ofSeconds(seconds) : null));
+    }
+
+    /** {@code POST .../ci}: associates configuration items ({@code cmdb_ci_sys_ids}, comma-separated) as affected items. */
+    private Response configurationItems(Request request, Map<String, String> change, Actor actor) {
+        TableSchema schema = instance.schema("task_ci");
+        if (request.method().equals("GET")) {
+            ObjectNode body = Json.object();
+            ArrayNode result = body.putArray("result");
+            instance.query("task_ci", "task=" + change.get("sys_id")).forEach(r -> result.add(renderer.typed(schema, r)));
+            return Response.json(200, body);
+        }
+        if (!request.method().equals("POST")) {
+            throw SnErrors.noSuchResource();
+        }
+        requireWriter(actor);
+        String ids = BodyValues.read(request).getOrDefault("cmdb_ci_sys_ids", "");
+        if (Text.blank(ids)) {
+            throw SnErrors.error(400, "Invalid request", "cmdb_ci_sys_ids is required");
+        }
+        ObjectNode body = Json.object();
+        ArrayNode result = body.putArray("result");
+        for (String ci : ids.split(",")) {
+            String id = ci.strip();
+            instance.record("cmdb_ci", id).orElseThrow(() -> SnErrors.error(400, "Invalid configuration item", "No cmdb_ci record " + id));
+            if (instance.query("task_ci", "task=" + change.get("sys_id") + "^ci_item=" + id).isEmpty()) {
+                result.add(renderer.typed(schema, instance.create("task_ci", Map.of("task", change.get("sys_id"), "ci_item", id), actor, false)));
+            }
+        }
+        return Response.json(200, body);
+    }
+
+    private static void requireWriter(Actor actor) {
+        if (!actor.hasAny("change_manager", "itil")) {
+            throw SnErrors.aclDenied("Update");
+        }
     }
 
     private Response tasks(Request request, String changeId, String taskId, Actor actor) {

@@ -26,6 +26,8 @@ final class Schemas {
     static final Map<String, String> RISK = ordered("1", "Very High", "2", "High", "3", "Moderate", "4", "Low");
     static final Map<String, String> APPROVAL = ordered("not requested", "Not Yet Requested", "requested", "Requested",
             "approved", "Approved", "rejected", "Rejected");
+    static final Map<String, String> CONFLICT_TYPES = ordered("blackout", "Blackout", "maintenance", "Not in maintenance window",
+            "ci_already_scheduled", "Configuration Item Already Scheduled");
     static final Map<String, String> TASK_STATES = ordered("-5", "Pending", "1", "Open", "2", "In Progress",
             "3", "Closed", "4", "Canceled");
 
@@ -73,6 +75,19 @@ final class Schemas {
                 .text("name", 80).text("label", 80).reference("super_class", "sys_db_object"));
         t.put("sys_dictionary", new TableSchema("sys_dictionary", "element", null, 0)
                 .text("name", 80).text("element", 80).text("internal_type", 40).add("max_length", FieldType.INTEGER, "40"));
+        t.put("task_ci", new TableSchema("task_ci", "ci_item", null, 0)
+                .reference("task", "change_request").reference("ci_item", "cmdb_ci"));
+        t.put("cmn_schedule", new TableSchema("cmn_schedule", "name", null, 0)
+                .text("name", 80).text("description", 1000).add("type", FieldType.STRING, "").text("time_zone", 40));
+        t.put("cmn_schedule_span", new TableSchema("cmn_schedule_span", "name", null, 0)
+                .reference("schedule", "cmn_schedule").text("name", 80).text("start_date_time", 40).text("end_date_time", 40)
+                .text("repeat_type", 40));
+        t.put("cmn_schedule_condition", new TableSchema("cmn_schedule_condition", "condition", null, 0)
+                .reference("schedule", "cmn_schedule").text("applies_to", 80).text("condition", 4000));
+        t.put("conflict", new TableSchema("conflict", "type", null, 0)
+                .reference("change", "change_request").reference("conflicting_change", "change_request")
+                .reference("configuration_item", "cmdb_ci").reference("schedule", "cmn_schedule")
+                .choice("type", CONFLICT_TYPES, false, null));
         return t;
     }
 
@@ -130,7 +145,8 @@ final class Schemas {
                 .reference("std_change_producer_version", "std_change_record_producer")
                 .reference("chg_model", "chg_model")
                 .add("phase", FieldType.STRING, "requested").add("on_hold", FieldType.BOOLEAN, "false").text("on_hold_reason", 4000)
-                .add("conflict_status", FieldType.STRING, "Not Run").add("cab_required", FieldType.BOOLEAN, "false");
+                .add("conflict_status", FieldType.STRING, "Not Run").add("conflict_last_run", FieldType.DATETIME, null)
+                .add("cab_required", FieldType.BOOLEAN, "false");
     }
 
     private static TableSchema changeTask() {

@@ -37,6 +37,7 @@ public final class ServiceNowInstance {
     private final Map<String, ApprovalPolicy> approvalOverrides = new HashMap<>();
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final RecordRules rules = new RecordRules(this);
+    private final ChangeSchedules schedules = new ChangeSchedules(this);
     private volatile ApprovalPolicy approvalPolicy = ApprovalPolicy.approveAfterPolls(3);
     private volatile boolean changeApiInstalled = true;
     private volatile boolean invalidQueryReturnsNoRows;
@@ -120,6 +121,11 @@ public final class ServiceNowInstance {
     /** Makes {@code /api/sn_chg_rest} answer as on an instance without the Change Management REST API plugin. */
     public void setChangeApiInstalled(boolean installed) {
         this.changeApiInstalled = installed;
+    }
+
+    /** Blackout and maintenance schedules, and the conflict plugin's switch. */
+    public ChangeSchedules schedules() {
+        return schedules;
     }
 
     public boolean changeApiInstalled() {
