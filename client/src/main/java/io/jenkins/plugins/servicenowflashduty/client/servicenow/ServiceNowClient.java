@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.servicenow;
 
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
@@ -465,6 +466,37 @@ public final class ServiceNowClient {
             tableValues.put("std_change_producer_version", templateSysId);
         }
         return create("change_request", tableValues, existing, ours);
+    }
+
+    /**
+     * A call about one change to the Change Management API ({@code /api/sn_chg_rest/change/{sys_id}/...}): the
+     * {@code result} of its answer, or empty when ServiceNow answers that nothing serves the path (the API, or the
+     * plugin behind that part of it, is not installed).
+     *
+     * @param sub the path after the change's sys_id, e.g. {@code conflict} or {@code schedule/first_available}
+     * @param body a JSON object's fields, or null for none
+     * @param what the action, for the sentence of a failure ("check conflicts of CHG0030001")
+     */
+    public Optional<JsonNode> changeApi(String method, String changeSysId, String sub, Map<String, String> body, String what) {
+        String path = "/api/sn_chg_rest/change/" + Tables.sysId(changeSysId) + "/" + sub;
+        Call call = body == null ? new Call(method, path, Map.of("Accept", "application/json"), null, Call.Repeat.SAFE)
+                : Call.json(method, path, Json.flatObject(body), Call.Repeat.SAFE);
+        Reply reply = http().send(call);
+        if (ChangeApiPresence.saysMissing(reply)) {
+            return Optional.empty();
+        }
+        if (!reply.ok()) {
+            throw ServiceNowErrors.of(reply, what, host());
+        }
+        try {
+            JsonNode result = Json.MAPPER.readTree(reply.body()).path("result");
+            if (result.isMissingNode()) {
+                throw ServiceNowErrors.unexpected(reply.status(), host());
+            }
+            return Optional.of(result);
+        } catch (IOException e) {
+            throw ServiceNowErrors.unexpected(reply.status(), host());
+        }
     }
 
     /** Whether the instance was recently found to lack the Change Management REST API. */

@@ -1,0 +1,230 @@
+package io.jenkins.plugins.servicenowflashduty.client.change;
+
+import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.Sleeper;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * When a change may be carried out: its planned window, the configuration items it touches, ServiceNow's conflict
+ * detection (blackouts, maintenance windows, other changes on the same items) and its first free slot. Conflict
+ * detection and scheduling need the Change Management API with the change conflict plugin; where an instance lacks
+ * them, each says so in one sentence instead of answering as if there were no conflicts.
+ */
+public final class ChangeScheduling {
+    /** How long a conflict check may run before it is canceled. */
+    public static final Duration CHECK_TIMEOUT = Duration.ofMinutes(5);
+    private static final DateTimeFormatter SPAN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    private static final String JOB_COMPLETE = "2";
+    private static final String JOB_CANCELED = "3";
+
+    private final ServiceNowClient client;
+    private final Sleeper sleeper;
+    private final Supplier<Instant> clock;
+
+    public ChangeScheduling(ServiceNowClient client) {
+        this(client, Sleeper.REAL, Instant::now);
+    }
+
+    public ChangeScheduling(ServiceNowClient client, Sleeper sleeper, Supplier<Instant> clock) {
+        this.client = client;
+        this.sleeper = sleeper;
+        this.clock = clock;
+    }
+
+    /** The change's planned window as ServiceNow has it now, with its state (a window is read again before it is used). */
+    public Planned planned(ChangeRef change) {
+        SnRecord r = client.get(Changes.TABLE, change.sysId(), "sys_id", "number", "type", "state", "approval", "start_date", "end_date");
+        return new Planned(new ChangeRef(r.sysId(), r.number(), r.get("type"), ChangeState.fromServer(r.get("state")), r.get("approval"),
+                change.url()), ChangeWindow.of(r));
+    }
+
+    /** A change and its planned window, read together. */
+    public record Planned(ChangeRef change, ChangeWindow window) {
+    }
+
+    /** Associates configuration items (by name or sys_id) with the change as affected items, for conflict detection. */
+    public void addConfigurationItems(ChangeRef change, List<String> names) {
+        List<String> ids = new ArrayList<>();
+        for (String name : names) {
+            if (name != null && !name.isBlank()) {
+                ids.add(client.resolveReference("cmdb_ci", "name", name.strip()));
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        client.changeApi("POST", change.sysId(), "ci", Map.of("cmdb_ci_sys_ids", String.join(",", ids),
+                        "association_type", "affected"), "add configuration items to " + change.number())
+                .orElseThrow(() -> missing("add configuration items to change " + change.number()));
+    }
+
+    /**
+     * Runs ServiceNow's conflict detection for the change and waits for it (a few seconds; at most
+     * {@link #CHECK_TIMEOUT}, after which the check is canceled).
+     *
+     * @throws ApiException {@link Problem#NOT_FOUND} when the instance has no conflict detection, {@link Problem#INVALID_INPUT}
+     *     when the change has no planned window, {@link Problem#TIMEOUT}, {@link Problem#INTERRUPTED}
+     */
+    public List<Conflict> checkConflicts(ChangeRef change, ChangeWindow window) {
+        if (!window.hasStart() || window.end() == null) {
+            throw invalidInput("Conflicts are checked for a planned window; give change " + change.number()
+                    + " a planned start and end (plannedStart:, plannedEnd: or plannedDurationMinutes:).");
+        }
+        String what = "check conflicts of change " + change.number();
+        client.changeApi("POST", change.sysId(), "conflict", null, what).orElseThrow(() -> missing("check conflicts of change " + change.number()));
+        Instant deadline = clock.get().plus(CHECK_TIMEOUT);
+        Duration pause = Duration.ofMillis(500);
+        try {
+            while (true) {
+                JsonNode status = client.changeApi("GET", change.sysId(), "conflict", null, what)
+                        .orElseThrow(() -> missing("check conflicts of change " + change.number()));
+                String job = text(status.path("job_status"));
+                if (job.equals(JOB_COMPLETE)) {
+                    return conflicts(status.path("conflicts"), window);
+                }
+                if (job.equals(JOB_CANCELED)) {
+                    throw new ApiException(Problem.REFUSED, 0, "ServiceNow's conflict check of change " + change.number()
+                            + " was canceled before it finished; run the build again to check once more.");
+                }
+                if (!clock.get().isBefore(deadline)) {
+                    cancelQuietly(change, what);
+                    throw new ApiException(Problem.TIMEOUT, 0, "ServiceNow's conflict check of change " + change.number() + " did not finish within "
+                            + CHECK_TIMEOUT.toMinutes() + " minutes, so it was canceled; the deployment does not run unchecked.");
+                }
+                sleeper.sleep(pause);
+                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelQuietly(change, what);
+            throw new ApiException(Problem.INTERRUPTED, 0, "The conflict check of change " + change.number() + " was interrupted.");
+        }
+    }
+
+    private void cancelQuietly(ChangeRef change, String what) {
+        try {
+            client.changeApi("DELETE", change.sysId(), "conflict", null, what);
+        } catch (ApiException e) {
+            // the check ends by itself; nothing waits for it any more
+        }
+    }
+
+    /**
+     * Asks ServiceNow to move the change to the first slot free of conflicts, keeping its planned duration (or
+     * {@code duration} when given).
+     */
+    public ChangeWindow firstAvailable(ChangeRef change, Duration duration) {
+        String sub = "schedule/first_available" + (duration == null ? "" : "?duration_in_seconds=" + duration.toSeconds());
+        client.changeApi("PATCH", change.sysId(), sub, null, "schedule change " + change.number())
+                .orElseThrow(() -> missing("schedule change " + change.number() + " into its first available slot"));
+        ChangeWindow window = planned(change).window();
+        if (!window.hasStart()) {
+            throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow scheduled change " + change.number()
+                    + " but it has no planned start afterwards; check the change in ServiceNow.");
+        }
+        return window;
+    }
+
+    /**
+     * Whether the conflicts refuse the deployment, and why, in one sentence: a blackout does (except for an emergency
+     * change, which goes ahead), other conflicts only when the pipeline asks for that.
+     */
+    public static Optional<String> refusal(ChangeRef change, ChangeType type, List<Conflict> conflicts, boolean failOnConflict) {
+        List<Conflict> blackouts = conflicts.stream().filter(Conflict::isBlackout).toList();
+        if (!blackouts.isEmpty() && type != ChangeType.EMERGENCY) {
+            return Optional.of("Change " + change.number() + " falls in the " + blackouts.stream().map(Conflict::describe).distinct()
+                    .collect(Collectors.joining(", ")) + "; the deployment does not run in a blackout. Plan the change after it "
+                    + "(or use scheduleFirstAvailable: true); only an emergency change goes ahead in a blackout.");
+        }
+        List<Conflict> others = conflicts.stream().filter(c -> !c.isBlackout()).toList();
+        if (!others.isEmpty() && failOnConflict) {
+            return Optional.of("Change " + change.number() + " has conflicts: " + others.stream().map(Conflict::describe).distinct()
+                    .collect(Collectors.joining("; ")) + ". failOnConflict is set, so the deployment does not run.");
+        }
+        return Optional.empty();
+    }
+
+    private List<Conflict> conflicts(JsonNode list, ChangeWindow window) {
+        List<Conflict> out = new ArrayList<>();
+        Map<String, Optional<Instant>> ends = new LinkedHashMap<>();
+        for (JsonNode c : list) {
+            String type = value(c.path("type"));
+            String schedule = value(c.path("schedule"));
+            Instant end = null;
+            if ("blackout".equals(type) && !schedule.isEmpty()) {
+                end = ends.computeIfAbsent(schedule, s -> spanEnd(s, window)).orElse(null);
+            }
+            out.add(new Conflict(type, display(c.path("type")), display(c.path("schedule")), display(c.path("configuration_item")),
+                    display(c.path("conflicting_change")), end));
+        }
+        return out;
+    }
+
+    /**
+     * When the blackout's span that overlaps the window ends, in its schedule's time zone; empty when that cannot be
+     * read for certain (a repeating span, a floating time zone, no read access).
+     */
+    private Optional<Instant> spanEnd(String scheduleSysId, ChangeWindow window) {
+        try {
+            ZoneId zone = ZoneId.of(client.get("cmn_schedule", scheduleSysId, "time_zone").get("time_zone"));
+            Instant latest = null;
+            for (SnRecord span : client.query("cmn_schedule_span", TableQuery.where("schedule").is(scheduleSysId), 100,
+                    "schedule", "start_date_time", "end_date_time", "repeat_type")) {
+                if (!span.get("repeat_type").isEmpty() || !scheduleSysId.equals(span.get("schedule"))) {
+                    continue;
+                }
+                Instant start = LocalDateTime.parse(span.get("start_date_time"), SPAN_TIME).atZone(zone).toInstant();
+                Instant end = LocalDateTime.parse(span.get("end_date_time"), SPAN_TIME).atZone(zone).toInstant();
+                boolean overlaps = start.isBefore(window.end()) && window.start().isBefore(end);
+                if (overlaps && (latest == null || end.isAfter(latest))) {
+                    latest = end;
+                }
+            }
+            return Optional.ofNullable(latest);
+        } catch (ApiException | DateTimeException e) {
+            return Optional.empty(); // the sentence names the blackout without its end
+        }
+    }
+
+    private ApiException missing(String what) {
+        return new ApiException(Problem.NOT_FOUND, 400, "ServiceNow at " + client.host() + " cannot " + what
+                + ": it has no change conflict detection (the Change Management API with the change conflict plugin). "
+                + "Leave checkConflicts and scheduleFirstAvailable out, or ask the ServiceNow admin to activate it.");
+    }
+
+    /** A field of the Change API's typed record: {@code {value, display_value}}, or a plain value. */
+    private static String value(JsonNode field) {
+        return field.isObject() ? text(field.path("value")) : text(field);
+    }
+
+    private static String display(JsonNode field) {
+        if (!field.isObject()) {
+            return text(field);
+        }
+        String shown = text(field.path("display_value"));
+        return shown.isEmpty() ? text(field.path("value")) : shown;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isMissingNode() || node.isNull() ? "" : node.asText("");
+    }
+}
