@@ -5,6 +5,8 @@ import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -60,6 +62,34 @@ public class ApprovalRestartTest {
             assertTrue("the events before and after the restart: " + timeline, timeline.size() >= 2);
             assertTrue(timeline.toString(), timeline.get(0).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC Assess.*"));
             assertEquals("3", sim.serviceNow().records("change_request").get(0).get("state"));
+        });
+    }
+
+    @Test
+    public void theWaitForTheWindowResumesAfterARestart() throws Throwable {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(20);
+        sessions.then(j -> {
+            Sandbox.configure(sim);
+            WorkflowJob p = j.createProject(WorkflowJob.class, "windowed");
+            p.setDefinition(new CpsFlowDefinition("""
+                    serviceNowCreateChange(plannedStart: '%s', plannedDurationMinutes: 60, waitForApproval: true, waitForWindow: true,
+                                           pollIntervalSeconds: 1) {
+                      echo "deploying ${env.SERVICENOW_CHANGE_NUMBER}"
+                    }
+                    """.formatted(start), true));
+            WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("waiting for its planned window", r);
+            assertEquals(0, j.jenkins.toComputer().countBusy());
+        });
+        sessions.then(j -> {
+            WorkflowRun r = j.jenkins.getItemByFullName("windowed", WorkflowJob.class).getBuildByNumber(1);
+            j.assertBuildStatusSuccess(j.waitForCompletion(r));
+            assertTrue("the block ran inside the window", Instant.now().isAfter(start));
+            j.assertLogContains("is open (", r);
+            Map<String, String> c = sim.serviceNow().records("change_request").get(0);
+            j.assertLogContains("deploying " + c.get("number"), r);
+            assertEquals("3", c.get("state"));
         });
     }
 }

@@ -33,7 +33,7 @@ final class ApprovalWaiting {
             String seen = p.state().label() + (p.approval().isEmpty() ? "" : ", approval " + p.approval());
             log.action("ServiceNow", "change " + p.number() + " is " + seen
                     + (p.state() == ChangeState.UNKNOWN ? " (its state is not one this plugin knows)" : ""));
-            ChangeTickets.approval(context, p.number(), seen);
+            ChangeTickets.timeline(context, p.number(), seen);
         }, notice -> log.action("ServiceNow", notice));
     }
 

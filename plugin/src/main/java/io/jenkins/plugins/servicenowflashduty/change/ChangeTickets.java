@@ -23,7 +23,8 @@ final class ChangeTickets {
         }
     }
 
-    static void approval(StepContext context, String number, String event) {
+    /** An event on the change's timeline (approval, window, conflicts), with the time it happened. */
+    static void timeline(StepContext context, String number, String event) {
         Run<?, ?> run = run(context);
         if (run != null) {
             TicketsAction.approvalEvent(run, number, event);

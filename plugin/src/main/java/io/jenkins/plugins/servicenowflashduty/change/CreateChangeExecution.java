@@ -11,6 +11,10 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeScheduling;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeType;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeWindow;
+import io.jenkins.plugins.servicenowflashduty.client.change.Conflict;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
@@ -22,9 +26,16 @@ import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -45,7 +56,7 @@ final class CreateChangeExecution extends StepExecution {
     private static final Logger LOG = Logger.getLogger(CreateChangeExecution.class.getName());
 
     /** Where the step is; what a restart resumes. */
-    enum Stage { OPENING, WAITING, IMPLEMENTING, BODY, CLOSING, DONE }
+    enum Stage { OPENING, WAITING, WINDOW, IMPLEMENTING, BODY, CLOSING, DONE }
 
     private final String instance;
     private final transient ChangeRequest request; // only needed until the change exists
@@ -54,7 +65,12 @@ final class CreateChangeExecution extends StepExecution {
     private final long timeoutMillis;
     private final long intervalMillis;
     private final boolean verbose;
+    /** Null in executions saved before windows existed. */
+    private final Scheduling scheduling;
     private volatile Stage stage = Stage.OPENING;
+    /** When the wait for the planned window began (epoch millis), 0 before. */
+    private volatile long windowWaitSince;
+    private transient volatile ScheduledFuture<?> windowTimer;
     private volatile ChangeRef change;
     private volatile ApprovalWait wait;
     /** Why the body ended, for a close that a restart interrupted: null for success. */
@@ -73,8 +89,9 @@ final class CreateChangeExecution extends StepExecution {
     private static final long CURRENT_FOR_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     CreateChangeExecution(StepContext context, String instance, ChangeRequest request, String correlationId, boolean waitForApproval,
-                          long timeoutMillis, long intervalMillis, boolean verbose) {
+                          long timeoutMillis, long intervalMillis, boolean verbose, Scheduling scheduling) {
         super(context);
+        this.scheduling = scheduling;
         this.instance = instance;
         this.request = request;
         this.correlationId = correlationId;
@@ -132,7 +149,70 @@ final class CreateChangeExecution extends StepExecution {
         if (!c.ignoredFields().isEmpty()) {
             log().action("ServiceNow", Messages.CreateChangeStep_ignoredFields(String.join(", ", c.ignoredFields())));
         }
+        plan(changes);
         submitted(changes);
+    }
+
+    private Scheduling scheduling() {
+        return scheduling == null ? Scheduling.NONE : scheduling;
+    }
+
+    /**
+     * Before approval is asked for: the change's further items, its first free slot, and ServiceNow's conflict check.
+     * A conflict that refuses the deployment cancels the change (it will not be carried out) and ends the step with
+     * the reason. Repeated as a whole after a restart during opening: each part may run twice without harm.
+     */
+    private void plan(Changes changes) throws Exception {
+        Scheduling s = scheduling();
+        if (!s.any()) {
+            return;
+        }
+        ChangeScheduling scheduler = changes.scheduling();
+        StepLog log = log();
+        if (!s.configurationItems().isEmpty()) {
+            scheduler.addConfigurationItems(change, s.configurationItems());
+            log.action("ServiceNow", Messages.CreateChangeStep_itemsAdded(change.number(), String.join(", ", s.configurationItems())));
+        }
+        ChangeWindow window = null;
+        if (s.firstAvailable()) {
+            window = scheduler.firstAvailable(change, null);
+            log.action("ServiceNow", Messages.CreateChangeStep_scheduled(change.number(), window.describe()));
+            ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_scheduledEvent(window.describe()));
+        }
+        if (!s.checkConflicts()) {
+            return;
+        }
+        if (window == null) {
+            window = scheduler.planned(change).window();
+        }
+        List<Conflict> conflicts = scheduler.checkConflicts(change, window);
+        if (conflicts.isEmpty()) {
+            log.action("ServiceNow", Messages.CreateChangeStep_noConflicts(change.number(), window.describe()));
+            ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_noConflictsEvent());
+        } else {
+            for (Conflict c : conflicts) {
+                log.action("ServiceNow", Messages.CreateChangeStep_conflict(change.number(), c.describe()));
+            }
+            ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_conflictsEvent(
+                    conflicts.stream().map(Conflict::describe).distinct().collect(Collectors.joining("; "))));
+        }
+        ChangeType type = ChangeType.parse(change.type());
+        Optional<String> refusal = ChangeScheduling.refusal(change, type, conflicts, s.failOnConflict());
+        if (refusal.isPresent()) {
+            refuse(changes, refusal.get());
+            return;
+        }
+        if (type == ChangeType.EMERGENCY && conflicts.stream().anyMatch(Conflict::isBlackout)) {
+            log.action("ServiceNow", Messages.CreateChangeStep_emergencyInBlackout(change.number()));
+        }
+    }
+
+    /** The deployment may not run: the change is canceled with the reason, and the step ends with it. */
+    private void refuse(Changes changes, String reason) throws Exception {
+        BuildContext b = build();
+        change = changes.cancel(change, Messages.CreateChangeStep_refusedNote(b.displayName(), reason, b.buildUrl()));
+        ChangeTickets.record(getContext(), change, "canceled");
+        throw new AbortException(reason);
     }
 
     /** After opening: ask for approval where it will be awaited or the change will be implemented. */
@@ -194,6 +274,79 @@ final class CreateChangeExecution extends StepExecution {
      * @param known the change as read a moment ago (by the poll that saw the approval, or the request for it)
      */
     private void approved(Changes changes, ChangeRef known) throws Exception {
+        if (scheduling().waitForWindow()) {
+            stage = Stage.WINDOW;
+            windowWaitSince = System.currentTimeMillis();
+            getContext().saveState();
+            awaitWindow();
+            return;
+        }
+        proceed(changes, known);
+    }
+
+    /**
+     * Waits for the change's planned start without a thread: a timer wakes the step at the start (or every
+     * {@link #WINDOW_RECHECK} before it, to see a window moved or a change canceled in ServiceNow meanwhile). After a
+     * restart the wait resumes from the change as ServiceNow has it. Past the planned end the deployment is refused.
+     */
+    private void awaitWindow() throws Exception {
+        if (stopped) {
+            return;
+        }
+        Changes changes = changes();
+        ChangeScheduling.Planned planned = changes.scheduling().planned(change);
+        ChangeRef now = planned.change();
+        ChangeWindow window = planned.window();
+        change = now;
+        if (!now.state().approved() && !"approved".equals(now.approval())) {
+            throw new AbortException(waitForApproval || now.state().ended()
+                    ? Messages.CreateChangeStep_notApprovedAnyMore(now.number(), now.state().label())
+                    : Messages.CreateChangeStep_notApprovedYet(now.number(), now.state().label()));
+        }
+        if (!window.hasStart()) {
+            throw new AbortException(Messages.CreateChangeStep_windowGone(now.number()));
+        }
+        Instant at = Instant.now();
+        if (window.isOver(at)) {
+            refuse(changes, Messages.CreateChangeStep_windowOver(now.number(), window.describe()));
+            return;
+        }
+        Duration left = window.untilStart(at);
+        if (left.isZero()) {
+            Duration waited = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - windowWaitSince));
+            log().action("ServiceNow", Messages.CreateChangeStep_windowOpen(now.number(), window.describe(), words(waited)));
+            ChangeTickets.timeline(getContext(), now.number(), Messages.CreateChangeStep_windowOpenEvent(words(waited)));
+            proceed(changes, now);
+            return;
+        }
+        if (windowTimer == null) { // said once per run of the controller, not at every recheck
+            log().action("ServiceNow", Messages.CreateChangeStep_waitingForWindow(now.number(), window.describe(), words(left)));
+            ChangeTickets.timeline(getContext(), now.number(), Messages.CreateChangeStep_waitingForWindowEvent(window.describe()));
+        }
+        long delay = Math.min(left.toMillis(), WINDOW_RECHECK.toMillis());
+        windowTimer = PluginThreads.scheduler().schedule(() -> background(this::awaitWindow), delay, TimeUnit.MILLISECONDS);
+        if (stopped) {
+            windowTimer.cancel(false);
+        }
+    }
+
+    /** How often a wait for the window reads the change again before its start. */
+    static final Duration WINDOW_RECHECK = Duration.ofMinutes(10);
+
+    /** {@code 2 h 5 min}, {@code 3 min 12 s}, {@code 40 s}. */
+    static String words(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 3600) {
+            return s / 3600 + " h " + s % 3600 / 60 + " min";
+        }
+        if (s >= 60) {
+            return s / 60 + " min " + s % 60 + " s";
+        }
+        return s + " s";
+    }
+
+    /** Approved and inside its window (or not waiting for one): the step returns the change, or the block runs. */
+    private void proceed(Changes changes, ChangeRef known) throws Exception {
         if (!block()) {
             finish(ChangeResults.of(known.state() == null || known.state() == ChangeState.UNKNOWN ? changes.refresh(known) : known));
             return;
@@ -334,6 +487,10 @@ final class CreateChangeExecution extends StepExecution {
         if (w != null) {
             w.stop();
         }
+        ScheduledFuture<?> timer = windowTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         getContext().onFailure(cause);
         if (change != null) {
             PluginThreads.background().submit(this::cancelAfterStopQuietly);
@@ -399,10 +556,12 @@ final class CreateChangeExecution extends StepExecution {
                 change = changes.findOpened(correlationId).orElseThrow(() -> new AbortException(
                         Messages.CreateChangeStep_restartedWhileOpening(correlationId)));
                 log().action("ServiceNow", "resuming with change " + change.number() + " " + change.url());
+                plan(changes);
                 submitted(changes);
             });
             case WAITING -> background(this::listen);
-            case IMPLEMENTING -> background(() -> approved(changes(), change));
+            case WINDOW -> background(this::awaitWindow);
+            case IMPLEMENTING -> background(() -> proceed(changes(), change));
             case CLOSING -> background(() -> close(null, null));
             default -> {
                 // BODY: the body resumes by itself and its callback closes the change; DONE: nothing left
@@ -413,7 +572,7 @@ final class CreateChangeExecution extends StepExecution {
     @Override
     public String getStatus() {
         ChangeRef c = change;
-        return stage.name().toLowerCase(java.util.Locale.ROOT) + (c == null ? "" : " " + c.number());
+        return stage.name().toLowerCase(Locale.ROOT) + (c == null ? "" : " " + c.number());
     }
 
     /** Runs network work off the Pipeline thread; any failure ends the step with its sentence. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.change;
 
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.Util;
@@ -10,11 +11,14 @@ import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeType;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeWindow;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -42,6 +46,12 @@ public class CreateChangeStep extends ServiceNowStepBase {
     private String impact;
     private String plannedStart;
     private String plannedEnd;
+    private Integer plannedDurationMinutes;
+    private List<String> configurationItems;
+    private boolean checkConflicts;
+    private boolean failOnConflict;
+    private boolean waitForWindow;
+    private boolean scheduleFirstAvailable;
     private String implementationPlan;
     private String backoutPlan;
     private String testPlan;
@@ -146,6 +156,62 @@ public class CreateChangeStep extends ServiceNowStepBase {
         this.plannedEnd = Util.fixEmptyAndTrim(plannedEnd);
     }
 
+    public Integer getPlannedDurationMinutes() {
+        return plannedDurationMinutes;
+    }
+
+    /** The window as a duration: from the planned start, or from when the step runs. */
+    @DataBoundSetter
+    public void setPlannedDurationMinutes(Integer plannedDurationMinutes) {
+        this.plannedDurationMinutes = plannedDurationMinutes;
+    }
+
+    public List<String> getConfigurationItems() {
+        return configurationItems;
+    }
+
+    /** Further configuration items the change affects (names or sys_ids), beside {@code configurationItem}. */
+    @DataBoundSetter
+    public void setConfigurationItems(List<String> configurationItems) {
+        this.configurationItems = configurationItems == null || configurationItems.isEmpty() ? null : List.copyOf(configurationItems);
+    }
+
+    public boolean isCheckConflicts() {
+        return checkConflicts;
+    }
+
+    @DataBoundSetter
+    public void setCheckConflicts(boolean checkConflicts) {
+        this.checkConflicts = checkConflicts;
+    }
+
+    public boolean isFailOnConflict() {
+        return failOnConflict;
+    }
+
+    @DataBoundSetter
+    public void setFailOnConflict(boolean failOnConflict) {
+        this.failOnConflict = failOnConflict;
+    }
+
+    public boolean isWaitForWindow() {
+        return waitForWindow;
+    }
+
+    @DataBoundSetter
+    public void setWaitForWindow(boolean waitForWindow) {
+        this.waitForWindow = waitForWindow;
+    }
+
+    public boolean isScheduleFirstAvailable() {
+        return scheduleFirstAvailable;
+    }
+
+    @DataBoundSetter
+    public void setScheduleFirstAvailable(boolean scheduleFirstAvailable) {
+        this.scheduleFirstAvailable = scheduleFirstAvailable;
+    }
+
     public String getImplementationPlan() {
         return implementationPlan;
     }
@@ -217,13 +283,22 @@ public class CreateChangeStep extends ServiceNowStepBase {
             ChangeType changeType = ChangeType.parse(type);
             ServiceNowInstance instance = configured(getInstance());
             BuildContext build = BuildFacts.of(context.get(Run.class), context.get(EnvVars.class));
+            String[] window = ChangeWindow.plan(plannedStart, plannedEnd, plannedDurationMinutes, Instant.now());
+            if (failOnConflict && !checkConflicts) {
+                throw new AbortException(Messages.CreateChangeStep_failOnConflictAlone());
+            }
+            if ((checkConflicts || waitForWindow) && !scheduleFirstAvailable && (window[0] == null || checkConflicts && window[1] == null)) {
+                throw new AbortException(Messages.CreateChangeStep_noWindow(checkConflicts ? "checkConflicts" : "waitForWindow"));
+            }
             ChangeRequest request = new ChangeRequest(changeType, template, shortDescription, description,
                     assignmentGroup != null ? assignmentGroup : instance.getAssignmentGroup(),
-                    configurationItem != null ? configurationItem : instance.getConfigurationItem(), risk, impact, plannedStart, plannedEnd,
+                    configurationItem != null ? configurationItem : instance.getConfigurationItem(), risk, impact, window[0], window[1],
                     implementationPlan, backoutPlan, testPlan, Fields.strings(fields));
+            Scheduling scheduling = new Scheduling(configurationItems == null ? List.of() : configurationItems, checkConflicts, failOnConflict,
+                    waitForWindow || scheduleFirstAvailable, scheduleFirstAvailable);
             return new CreateChangeExecution(context, instance.getName(), request, Changes.newCorrelationId(build),
                     waitForApproval, ApprovalWaiting.timeoutMillis(approvalTimeoutMinutes),
-                    ApprovalWaiting.intervalMillis(pollIntervalSeconds), isVerbose());
+                    ApprovalWaiting.intervalMillis(pollIntervalSeconds), isVerbose(), scheduling);
         });
     }
 

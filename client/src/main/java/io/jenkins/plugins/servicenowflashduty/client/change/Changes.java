@@ -53,6 +53,11 @@ public final class Changes {
         this.client = client;
     }
 
+    /** The change's window, items and conflicts, on the same instance. */
+    public ChangeScheduling scheduling() {
+        return new ChangeScheduling(client);
+    }
+
     /** Opens a change for a deployment; the description ends with a link back to the build. */
     public ChangeRef open(BuildContext build, ChangeRequest request) {
         return open(build, request, newCorrelationId(build));

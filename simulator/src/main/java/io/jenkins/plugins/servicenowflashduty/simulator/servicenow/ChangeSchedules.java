@@ -255,7 +255,7 @@ public final class ChangeSchedules {
      */
     Map<String, String> firstAvailable(Map<String, String> change, Duration requested) {
         Duration length = requested != null ? requested : window(change).map(Window::length).orElse(DEFAULT_DURATION);
-        Instant now = instance.clock().instant().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant now = instance.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant candidate = now;
         Instant horizon = now.plus(FIRST_AVAILABLE_HORIZON);
         Map<String, String> probe = new LinkedHashMap<>(change);
