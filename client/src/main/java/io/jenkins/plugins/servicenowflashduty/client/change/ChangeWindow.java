@@ -21,6 +21,7 @@ public record ChangeWindow(Instant start, Instant end) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final DateTimeFormatter STORED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SHOWN_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     /** No planned window. */
     public static final ChangeWindow NONE = new ChangeWindow(null, null);
@@ -86,11 +87,11 @@ public record ChangeWindow(Instant start, Instant end) implements Serializable {
         if (start == null && end == null) {
             return "no planned window";
         }
-        return (start == null ? "(no start)" : SHOWN.format(start)) + " – " + (end == null ? "(no end)" : SHOWN.format(end));
+        return (start == null ? "(no start)" : shown(start)) + " – " + (end == null ? "(no end)" : shown(end));
     }
 
-    /** A time as the console and the build page show it. */
+    /** A time as the console and the build page show it: to the minute, or to the second where it has seconds. */
     public static String shown(Instant at) {
-        return SHOWN.format(at);
+        return (at.getEpochSecond() % 60 == 0 ? SHOWN : SHOWN_SECONDS).format(at);
     }
 }

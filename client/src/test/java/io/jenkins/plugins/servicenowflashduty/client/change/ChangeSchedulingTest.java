@@ -171,5 +171,6 @@ class ChangeSchedulingTest {
         assertEquals(Duration.ZERO, w.untilStart(at.plusSeconds(1)));
         assertTrue(w.isOver(at.plusSeconds(3600)));
         assertNull(ChangeWindow.NONE.start());
+        assertEquals("2026-12-04 10:00 UTC – 2026-12-04 11:00:30 UTC", new ChangeWindow(at, at.plusSeconds(3630)).describe());
     }
 }
