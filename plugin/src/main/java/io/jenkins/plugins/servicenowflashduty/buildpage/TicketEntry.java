@@ -125,7 +125,7 @@ public final class TicketEntry {
         return state;
     }
 
-    /** A change's approval events as the build saw them. */
+    /** A change's timeline as the build saw it: approval events, its window, the conflicts found, the wait for the window. */
     @Exported
     public synchronized List<String> getTimeline() {
         return List.copyOf(timeline);
