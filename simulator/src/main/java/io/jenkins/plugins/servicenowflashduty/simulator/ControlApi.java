@@ -6,6 +6,8 @@ import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultPlan;
 import io.jenkins.plugins.servicenowflashduty.simulator.fault.FaultRule;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.AlertEvent;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Change;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.ChangeEvent;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Json;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.LoggedRequest;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Request;
@@ -107,6 +109,9 @@ final class ControlApi extends Route {
                 return Response.text(200, "text/plain;charset=UTF-8",
                         (simulator.serviceNow().schedules().conflictPluginInstalled() ? "installed" : "missing") + "\n");
             }
+            if (what.equals("flashduty/changes")) {
+                return Response.json(200, changes());
+            }
             if (what.equals("flashduty/alerts")) {
                 return Response.json(200, alerts());
             }
@@ -193,6 +198,31 @@ final class ControlApi extends Route {
             o.put("fault", r.fault());
             o.set("headers", Json.MAPPER.valueToTree(r.headers()));
             o.put("body", r.body());
+        }
+        return out;
+    }
+
+    private ArrayNode changes() {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (Change c : simulator.flashduty().changes()) {
+            ObjectNode o = out.addObject();
+            o.put("change_key", c.changeKey());
+            o.put("integration", c.integration());
+            o.put("status", c.status());
+            o.put("title", c.title());
+            ArrayNode events = o.putArray("events");
+            for (ChangeEvent e : c.events()) {
+                ObjectNode ev = events.addObject();
+                ev.put("received", e.received().toString());
+                ev.put("change_status", e.status());
+                ev.put("title", e.title());
+                ev.put("description", e.description());
+                ev.put("link", e.link());
+                if (e.eventTime() != null) {
+                    ev.put("event_time", e.eventTime());
+                }
+                ev.set("labels", Json.MAPPER.valueToTree(e.labels()));
+            }
         }
         return out;
     }

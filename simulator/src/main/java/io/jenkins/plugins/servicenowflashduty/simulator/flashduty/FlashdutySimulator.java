@@ -3,7 +3,9 @@ package io.jenkins.plugins.servicenowflashduty.simulator.flashduty;
 import io.jenkins.plugins.servicenowflashduty.simulator.SimClock;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +18,18 @@ public final class FlashdutySimulator {
 
     private final Set<String> integrationKeys = ConcurrentHashMap.newKeySet();
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+    /** Key of the seeded custom change integration (its push URL is {@code /event/push/change/standard?integration_key=...}). */
+    public static final String CHANGE_INTEGRATION_KEY = "sandbox-change-key";
+
     private final AlertPushApi api;
+    private final ChangePushApi changeApi;
+    private final Map<String, Change> changes = new LinkedHashMap<>();
 
     public FlashdutySimulator(SimClock clock) {
         integrationKeys.add(INTEGRATION_KEY);
+        integrationKeys.add(CHANGE_INTEGRATION_KEY);
         this.api = new AlertPushApi(this, new RateLimiter(clock), clock);
+        this.changeApi = new ChangePushApi(this, new RateLimiter(clock), clock);
     }
 
     public void addIntegration(String integrationKey) {
@@ -32,7 +41,7 @@ public final class FlashdutySimulator {
     }
 
     public List<Route> routes() {
-        return List.of(api);
+        return List.of(api, changeApi);
     }
 
     /** Switches Flashduty's per-integration limits (100/s, 1000/min) on or off. */
@@ -57,6 +66,20 @@ public final class FlashdutySimulator {
 
     public void clear() {
         alerts.clear();
+        synchronized (this) {
+            changes.clear();
+        }
+    }
+
+    /** Every change received, in the order of their first event. */
+    public synchronized List<Change> changes() {
+        return List.copyOf(changes.values());
+    }
+
+    /** Adds an event to the change with its key (per integration), opening the change at its first event. */
+    synchronized void acceptChange(String integrationKey, String changeKey, ChangeEvent event) {
+        String hint = integrationKey.length() <= 4 ? "****" : "****" + integrationKey.substring(integrationKey.length() - 4);
+        changes.computeIfAbsent(hint + "/" + changeKey, k -> new Change(hint, changeKey)).add(event);
     }
 
     /** Applies an accepted event: to the open alert with its key, or to a new one. */
