@@ -12,12 +12,10 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Call;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
-import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
 import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
-import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -93,61 +91,9 @@ public final class FlashdutyClient {
     }
 
     private PushResult read(Reply reply, AlertEvent event) {
-        JsonNode json = null;
-        if (reply.isJson() || reply.text().trim().startsWith("{")) {
-            try {
-                json = JSON.readTree(reply.body());
-            } catch (IOException e) {
-                json = null;
-            }
-        }
-        String requestId = json == null ? reply.header("Flashcat-Request-Id").orElse("") : json.path("request_id").asText("");
-        JsonNode error = json == null ? null : json.get("error");
-        if (reply.ok() && json != null && (error == null || error.isNull())) {
-            String key = json.path("data").path("alert_key").asText("");
-            return new PushResult(key.isEmpty() ? event.alertKey() : key, requestId);
-        }
-        throw failure(reply.status(), error, requestId);
-    }
-
-    private ApiException failure(int status, JsonNode error, String requestId) {
-        String code = error == null ? "" : error.path("code").asText("");
-        String message = error == null ? "" : error.path("message").asText("");
-        String ref = requestId.isEmpty() ? "" : " (request " + requestId + ")";
-        if (code.equals("InvalidParameter") && message.contains("integration_key") || code.equals("Unauthorized") || status == 401) {
-            return new ApiException(Problem.BAD_CREDENTIALS, status,
-                    "Flashduty did not accept the integration key; check that the credential holds the key of a standard alert integration.");
-        }
-        if (code.equals("RequestTooFrequently") || status == 429) {
-            return new ApiException(Problem.RATE_LIMITED, status,
-                    "Flashduty is rate limiting this integration (100 requests a second, 1,000 a minute); try again later.");
-        }
-        if (code.equals("AccessDenied") || code.equals("NoLicense") || code.equals("ResourceNotFound") || status == 403) {
-            return new ApiException(Problem.FORBIDDEN, status, "Flashduty refused the alert: " + sentence(message, "access denied") + ref + ".");
-        }
-        if (code.equals("InvalidParameter") || code.equals("InvalidContentType") || code.equals("MethodNotAllowed")) {
-            return new ApiException(Problem.INVALID_INPUT, status, "Flashduty rejected the alert: " + sentence(message, code) + ref + ".");
-        }
-        if (code.equals("RouteNotFound") || status == 404) {
-            return new ApiException(Problem.NOT_FOUND, status,
-                    "Flashduty has no alert endpoint at " + transport.baseUrl() + "; check the Flashduty API URL.");
-        }
-        if (status >= 500) {
-            return new ApiException(Problem.SERVER_ERROR, status, "Flashduty failed with HTTP " + status + ref + "; try again later.");
-        }
-        if (error == null) {
-            return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "Flashduty answered HTTP " + status
-                    + " without an explanation; check the Flashduty API URL.");
-        }
-        return new ApiException(Problem.UNEXPECTED_RESPONSE, status, "Flashduty refused the alert: " + sentence(message, code) + ref + ".");
-    }
-
-    private static String sentence(String message, String fallback) {
-        String m = message == null || message.isBlank() ? fallback : message.strip();
-        while (m.endsWith(".")) {
-            m = m.substring(0, m.length() - 1);
-        }
-        return m;
+        JsonNode data = FlashdutyReplies.data(reply, "alert", "standard alert", transport.baseUrl().toString());
+        String key = data.path("alert_key").asText("");
+        return new PushResult(key.isEmpty() ? event.alertKey() : key, FlashdutyReplies.requestId(reply));
     }
 
     /** Names the endpoint, never the key. */

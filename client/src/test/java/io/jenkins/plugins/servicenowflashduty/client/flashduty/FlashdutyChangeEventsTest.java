@@ -1,0 +1,115 @@
+package io.jenkins.plugins.servicenowflashduty.client.flashduty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
+import io.jenkins.plugins.servicenowflashduty.client.http.RequestEvent;
+import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
+import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Change;
+import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Change events against the simulator over real HTTP: the life of a deployment, limits, faults and the secret URL. */
+class FlashdutyChangeEventsTest {
+    private static final BuildContext BUILD = new BuildContext("shop/deploy", 7, "https://ci.example.com/job/shop/job/deploy/7/", "", "main", "f00d");
+    private Simulator sim;
+    private final RecordingSleeper sleeper = new RecordingSleeper();
+    private final List<RequestEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        sim = Simulator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private String pushUrl(String key) {
+        return sim.baseUrl() + "/event/push/change/standard?integration_key=" + key;
+    }
+
+    private FlashdutyChangeEvents client(String url) {
+        return new FlashdutyChangeEvents(SecretValue.of(url), true, HttpSettings.defaults("x").withSleeper(sleeper)).withListener(events::add);
+    }
+
+    @Test
+    void aDeploymentGoesFromPlannedToDoneOnOneChange() {
+        FlashdutyChangeEvents fd = client(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY));
+        Instant start = Instant.parse("2030-01-01T22:00:00Z");
+        ChangeEvent planned = DeployEvents.first("CHG0030001", ChangeStatus.PLANNED, "Deploy shop 1.4", BUILD, Map.of("team", "payments"), "opened");
+        fd.push(planned);
+        fd.push(planned.next(ChangeStatus.READY, start, "approved"));
+        fd.push(planned.next(ChangeStatus.PROCESSING, Instant.now(), "deploying"));
+        fd.push(planned.next(ChangeStatus.DONE, Instant.now(), "successful").withLabels(Map.of("result", "successful")));
+        Change c = sim.flashduty().changes().get(0);
+        assertEquals("CHG0030001", c.changeKey());
+        assertEquals(List.of("Planned", "Ready", "Processing", "Done"), c.events().stream().map(e -> e.status()).toList());
+        var ready = c.events().get(1);
+        assertEquals(start.getEpochSecond(), ready.eventTime());
+        var done = c.events().get(3);
+        assertEquals("Deploy shop 1.4", done.title());
+        assertEquals("https://ci.example.com/job/shop/job/deploy/7/", done.link());
+        assertEquals(Map.of("job", "shop/deploy", "build", "7", "branch", "main", "commit", "f00d", "source", "jenkins", "team", "payments",
+                "result", "successful"), done.labels());
+    }
+
+    @Test
+    void aLongDescriptionAndTooManyLabelsAreCutToFlashdutysLimits() {
+        Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 60; i++) {
+            many.put("extra" + i, "v");
+        }
+        ChangeEvent e = DeployEvents.first("k", ChangeStatus.DONE, "t", BUILD, many, "x".repeat(5000));
+        client(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY)).push(e);
+        var got = sim.flashduty().changes().get(0).events().get(0);
+        assertEquals(2048, got.description().length());
+        assertEquals(50, got.labels().size());
+        assertEquals("shop/deploy", got.labels().get("job"), "the build's own labels come first");
+    }
+
+    @Test
+    void aServerErrorIsRetriedWithoutASecondChange() {
+        sim.faults().on("POST", "/event/push/change/standard").times(2).respond(503);
+        client(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY)).push(DeployEvents.first("k", ChangeStatus.PROCESSING, "t", BUILD, null, ""));
+        assertEquals(1, sim.flashduty().changes().size());
+        assertEquals(2, sleeper.waits().size());
+    }
+
+    @Test
+    void aWrongKeyOrAMalformedUrlSaysSoWithoutTheKey() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> client(pushUrl("secret-wrong-key")).push(DeployEvents.first("k", ChangeStatus.DONE, "t", BUILD, null, "")));
+        assertEquals(Problem.BAD_CREDENTIALS, e.problem());
+        assertTrue(e.getMessage().contains("custom change integration"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret-wrong-key"));
+        assertTrue(events.stream().noneMatch(r -> r.toString().contains("secret-wrong-key")), events.toString());
+        for (String bad : List.of(sim.baseUrl() + "/event/push/change/standard", "not a url at all%", sim.baseUrl() + "?integration_key=abc")) {
+            ApiException m = assertThrows(ApiException.class, () -> client(bad));
+            assertEquals(Problem.INVALID_INPUT, m.problem());
+            assertFalse(m.getMessage().contains("abc"), m.getMessage());
+        }
+    }
+
+    @Test
+    void theAdminsLabelsAreReadOneALine() {
+        assertEquals(Map.of("team", "payments", "env", "prod"), DeployEvents.parseLabels("team=payments\n# comment\n\n env = prod "));
+        assertThrows(IllegalArgumentException.class, () -> DeployEvents.parseLabels("no equals sign"));
+        assertThrows(IllegalArgumentException.class, () -> DeployEvents.parseLabels("bad key=x"));
+    }
+}
