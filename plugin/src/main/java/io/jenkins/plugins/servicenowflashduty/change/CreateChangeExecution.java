@@ -20,7 +20,9 @@ import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.flashduty.DeploymentEvents;
 import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -71,6 +74,11 @@ final class CreateChangeExecution extends StepExecution {
     /** When the wait for the planned window began (epoch millis), 0 before. */
     private volatile long windowWaitSince;
     private transient volatile ScheduledFuture<?> windowTimer;
+    /** The deployment's change events on Flashduty; null before the change exists (and in executions saved before them). */
+    private volatile DeploymentEvents events;
+    private final boolean durableEvents;
+    private final String eventTitle;
+    private volatile boolean readySent;
     private volatile ChangeRef change;
     private volatile ApprovalWait wait;
     /** Why the body ended, for a close that a restart interrupted: null for success. */
@@ -89,8 +97,10 @@ final class CreateChangeExecution extends StepExecution {
     private static final long CURRENT_FOR_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     CreateChangeExecution(StepContext context, String instance, ChangeRequest request, String correlationId, boolean waitForApproval,
-                          long timeoutMillis, long intervalMillis, boolean verbose, Scheduling scheduling) {
+                          long timeoutMillis, long intervalMillis, boolean verbose, Scheduling scheduling, boolean durableEvents) {
         super(context);
+        this.durableEvents = durableEvents;
+        this.eventTitle = request.shortDescription();
         this.scheduling = scheduling;
         this.instance = instance;
         this.request = request;
@@ -146,11 +156,26 @@ final class CreateChangeExecution extends StepExecution {
         }
         log().action("ServiceNow", "created change " + c.number() + " " + c.url());
         ChangeTickets.record(getContext(), c, "created");
+        events = new DeploymentEvents(c.number(), eventTitle, durableEvents);
+        tell(ChangeStatus.PLANNED, null, Messages.CreateChangeStep_eventOpened(c.number(), build().displayName()), null);
         if (!c.ignoredFields().isEmpty()) {
             log().action("ServiceNow", Messages.CreateChangeStep_ignoredFields(String.join(", ", c.ignoredFields())));
         }
         plan(changes);
         submitted(changes);
+    }
+
+    /** A change event for Flashduty, when the admin set up change events; never fails the step. */
+    private void tell(ChangeStatus status, Instant at, String description, String result) {
+        DeploymentEvents e = events;
+        if (e == null) {
+            return;
+        }
+        try {
+            e.send(getContext().get(Run.class), build(), log(), status, at, description, result);
+        } catch (Exception failure) {
+            LOG.log(Level.FINE, "no change event", failure);
+        }
     }
 
     private Scheduling scheduling() {
@@ -210,6 +235,7 @@ final class CreateChangeExecution extends StepExecution {
     /** The deployment may not run: the change is canceled with the reason, and the step ends with it. */
     private void refuse(Changes changes, String reason) throws Exception {
         BuildContext b = build();
+        tell(ChangeStatus.CANCELED, null, reason, "refused");
         change = changes.cancel(change, Messages.CreateChangeStep_refusedNote(b.displayName(), reason, b.buildUrl()));
         ChangeTickets.record(getContext(), change, "canceled");
         throw new AbortException(reason);
@@ -256,6 +282,7 @@ final class CreateChangeExecution extends StepExecution {
                 background(() -> {
                     log().action("ServiceNow", outcome.message());
                     if (!outcome.approved()) {
+                        tell(ChangeStatus.CANCELED, null, outcome.message(), "not approved");
                         throw new AbortException(outcome.message());
                     }
                     ChangeRef c = change;
@@ -274,13 +301,15 @@ final class CreateChangeExecution extends StepExecution {
      * @param known the change as read a moment ago (by the poll that saw the approval, or the request for it)
      */
     private void approved(Changes changes, ChangeRef known) throws Exception {
-        if (scheduling().waitForWindow()) {
+        if (scheduling().waitForWindow()) { // Ready is told with the planned start, once the window is read
             stage = Stage.WINDOW;
             windowWaitSince = System.currentTimeMillis();
             getContext().saveState();
             awaitWindow();
             return;
         }
+        readySent = true;
+        tell(ChangeStatus.READY, null, Messages.CreateChangeStep_eventApproved(known.number()), null);
         proceed(changes, known);
     }
 
@@ -305,6 +334,10 @@ final class CreateChangeExecution extends StepExecution {
         }
         if (!window.hasStart()) {
             throw new AbortException(Messages.CreateChangeStep_windowGone(now.number()));
+        }
+        if (!readySent) {
+            readySent = true;
+            tell(ChangeStatus.READY, window.start(), Messages.CreateChangeStep_eventApprovedFor(now.number(), window.describe()), null);
         }
         Instant at = Instant.now();
         if (window.isOver(at)) {
@@ -370,6 +403,7 @@ final class CreateChangeExecution extends StepExecution {
     private void runBody() throws Exception {
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
         ChangeTickets.record(getContext(), change, "implementing");
+        tell(ChangeStatus.PROCESSING, null, Messages.CreateChangeStep_eventDeploying(change.number(), build().displayName()), null);
         stage = Stage.BODY;
         bodyStarted = System.nanoTime();
         getContext().saveState();
@@ -434,17 +468,28 @@ final class CreateChangeExecution extends StepExecution {
             log().action("ServiceNow", Messages.CreateChangeStep_closeFailed(change.number(), e.getMessage()));
         } else {
             ChangeTickets.record(getContext(), closed, bodyAborted ? "canceled" : "closed");
+            if (bodyAborted) {
+                tell(ChangeStatus.CANCELED, null, Messages.CreateChangeStep_eventAborted(closed.number()), "aborted");
+            } else {
+                tell(ChangeStatus.DONE, null, bodyFailure == null ? Messages.CreateChangeStep_eventSucceeded(closed.number())
+                        : Messages.CreateChangeStep_eventFailed(closed.number(), bodyFailure), bodyFailure == null ? "successful" : "unsuccessful");
+            }
             log().action("ServiceNow", "change " + closed.number() + " is " + closed.state().label()
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
-        if (failure != null) {
-            getContext().onFailure(failure);
-        } else if (bodyFailure != null) {
-            getContext().onFailure(new AbortException(bodyFailure)); // resumed after a restart: the original failure is gone
-        } else {
-            getContext().onSuccess(result);
-        }
+        // the step ends once the deployment's last change event is out (or given up, within seconds): its console line
+        // about a Flashduty that is down then still reaches this step's log
+        DeploymentEvents e = events;
+        (e == null ? CompletableFuture.<Void>completedFuture(null) : e.sent()).whenComplete((sent, ignored) -> {
+            if (failure != null) {
+                getContext().onFailure(failure);
+            } else if (bodyFailure != null) {
+                getContext().onFailure(new AbortException(bodyFailure)); // resumed after a restart: the original failure is gone
+            } else {
+                getContext().onSuccess(result);
+            }
+        });
     }
 
     private void finish(Object result) {
@@ -530,14 +575,18 @@ final class CreateChangeExecution extends StepExecution {
         ChangeRef c = how.changes.cancel(change, Messages.CreateChangeStep_abortedNote(how.build.displayName(), how.build.buildUrl()));
         change = c;
         how.log.action("ServiceNow", Messages.CreateChangeStep_canceledOnAbort(c.number(), c.url()));
+        DeploymentEvents e = events;
+        if (e != null) {
+            e.send(how.run, how.build, how.log, ChangeStatus.CANCELED, null, Messages.CreateChangeStep_eventAborted(c.number()), "aborted");
+        }
         ChangeTickets.record(getContext(), c, "canceled");
     }
 
     /** The client, build facts and console of a stopped step, taken while its context still serves them. */
-    private record Cancellation(Changes changes, BuildContext build, StepLog log) {
+    private record Cancellation(Changes changes, BuildContext build, StepLog log, Run<?, ?> run) {
         static Cancellation take(CreateChangeExecution e) {
             try {
-                return new Cancellation(e.changes(), e.build(), e.log());
+                return new Cancellation(e.changes(), e.build(), e.log(), e.getContext().get(Run.class));
             } catch (Exception failure) {
                 LOG.log(Level.WARNING, "Cannot cancel the change of an aborted build", failure);
                 return null;
@@ -556,6 +605,7 @@ final class CreateChangeExecution extends StepExecution {
                 change = changes.findOpened(correlationId).orElseThrow(() -> new AbortException(
                         Messages.CreateChangeStep_restartedWhileOpening(correlationId)));
                 log().action("ServiceNow", "resuming with change " + change.number() + " " + change.url());
+                events = new DeploymentEvents(change.number(), eventTitle, durableEvents);
                 plan(changes);
                 submitted(changes);
             });

@@ -52,6 +52,7 @@ public class CreateChangeStep extends ServiceNowStepBase {
     private boolean failOnConflict;
     private boolean waitForWindow;
     private boolean scheduleFirstAvailable;
+    private boolean durableChangeEvents;
     private String implementationPlan;
     private String backoutPlan;
     private String testPlan;
@@ -212,6 +213,16 @@ public class CreateChangeStep extends ServiceNowStepBase {
         this.scheduleFirstAvailable = scheduleFirstAvailable;
     }
 
+    public boolean isDurableChangeEvents() {
+        return durableChangeEvents;
+    }
+
+    /** The deployment's Flashduty change events go through the delivery queue, and survive a restart or an outage. */
+    @DataBoundSetter
+    public void setDurableChangeEvents(boolean durableChangeEvents) {
+        this.durableChangeEvents = durableChangeEvents;
+    }
+
     public String getImplementationPlan() {
         return implementationPlan;
     }
@@ -298,7 +309,7 @@ public class CreateChangeStep extends ServiceNowStepBase {
                     waitForWindow || scheduleFirstAvailable, scheduleFirstAvailable);
             return new CreateChangeExecution(context, instance.getName(), request, Changes.newCorrelationId(build),
                     waitForApproval, ApprovalWaiting.timeoutMillis(approvalTimeoutMinutes),
-                    ApprovalWaiting.intervalMillis(pollIntervalSeconds), isVerbose(), scheduling);
+                    ApprovalWaiting.intervalMillis(pollIntervalSeconds), isVerbose(), scheduling, durableChangeEvents);
         });
     }
 

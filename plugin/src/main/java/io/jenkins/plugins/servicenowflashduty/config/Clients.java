@@ -8,6 +8,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWait;
 import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyChangeEvents;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -49,6 +51,7 @@ public final class Clients {
 
     private final ClientCache<ServiceNowClient> serviceNow = new ClientCache<>(CACHED);
     private final ClientCache<FlashdutyClient> flashduty = new ClientCache<>(CACHED);
+    private final ClientCache<FlashdutyChangeEvents> changeEvents = new ClientCache<>(CACHED);
     private final Map<String, ApprovalWatcher> watchers = new ConcurrentHashMap<>();
 
     private Clients() {
@@ -199,6 +202,22 @@ public final class Clients {
         }
         StringCredentials key = AdminCredentials.find(credentialsId.strip(), StringCredentials.class, "Flashduty");
         return cachedFlashduty(baseUrl, allowPlainHttp, key);
+    }
+
+    /**
+     * Where this build's change events go, with the admin's binding: empty when the admin set no change integration.
+     * Refused for a job Flashduty's configuration does not allow.
+     */
+    public Optional<FlashdutyChangeEvents> changeEvents(FlashdutyConfiguration config, Run<?, ?> run) throws ConfigurationException {
+        if (config.getChangeEventsCredentialsId() == null) {
+            return Optional.empty();
+        }
+        config.checkMayUse(run.getParent());
+        StringCredentials url = AdminCredentials.find(config.getChangeEventsCredentialsId(), StringCredentials.class, "Flashduty change events");
+        UsageTracking.track(run, url);
+        String cacheKey = "change events\n" + config.isAllowPlainHttp() + '\n' + fingerprint(url);
+        return Optional.of(changeEvents.get(cacheKey, () -> new FlashdutyChangeEvents(SecretValue.of(url.getSecret().getPlainText()),
+                config.isAllowPlainHttp(), settings("Flashduty"))));
     }
 
     private FlashdutyClient cachedFlashduty(String baseUrl, boolean allowPlainHttp, StringCredentials key) {

@@ -11,10 +11,12 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.automation.AlertOnFailure;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.DeployEvents;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -37,6 +39,8 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
     private volatile boolean allowPlainHttp;
     private volatile AlertOnFailure alertOnFailure;
     private volatile String allowedJobs;
+    private volatile String changeEventsCredentialsId;
+    private volatile String changeEventLabels;
 
     public FlashdutyConfiguration() {
         load();
@@ -100,6 +104,34 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** The Secret text credential holding the push URL of a custom change integration; null: no change events. */
+    public String getChangeEventsCredentialsId() {
+        return changeEventsCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setChangeEventsCredentialsId(String changeEventsCredentialsId) {
+        this.changeEventsCredentialsId = Util.fixEmptyAndTrim(changeEventsCredentialsId);
+        save();
+    }
+
+    /** Labels every change event carries, {@code key=value} one a line. */
+    public String getChangeEventLabels() {
+        return changeEventLabels;
+    }
+
+    @DataBoundSetter
+    public void setChangeEventLabels(String changeEventLabels) {
+        DeployEvents.parseLabels(changeEventLabels); // refuses a bad line, in JCasC too
+        this.changeEventLabels = Util.fixEmptyAndTrim(changeEventLabels);
+        save();
+    }
+
+    /** The labels as a map; empty when none. */
+    public Map<String, String> changeLabels() {
+        return DeployEvents.parseLabels(changeEventLabels);
+    }
+
     /** Refuses, with one sentence, a job outside the allowed jobs. */
     public void checkMayUse(Job<?, ?> job) throws ConfigurationException {
         if (allowedJobs != null && !JobPatterns.matchesAny(allowedJobs, job.getFullName())) {
@@ -118,12 +150,20 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
         if (problem != null) {
             throw new FormException(problem, "allowedJobs");
         }
+        String labels = Util.fixEmptyAndTrim(json.optString("changeEventLabels", ""));
+        try {
+            DeployEvents.parseLabels(labels);
+        } catch (IllegalArgumentException e) {
+            throw new FormException(e.getMessage(), "changeEventLabels");
+        }
         synchronized (this) {
             baseUrl = FlashdutyClient.DEFAULT_API_URL.equals(url) ? null : url;
             integrationKeyCredentialsId = Util.fixEmptyAndTrim(json.optString("integrationKeyCredentialsId", ""));
             allowPlainHttp = json.optBoolean("allowPlainHttp");
             alertOnFailure = onFailure;
             allowedJobs = jobs;
+            changeEventsCredentialsId = Util.fixEmptyAndTrim(json.optString("changeEventsCredentialsId", ""));
+            changeEventLabels = labels;
         }
         save();
         return true;
@@ -162,6 +202,27 @@ public final class FlashdutyConfiguration extends GlobalConfiguration {
                 .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(),
                         CredentialsMatchers.always())
                 .includeCurrentValue(integrationKeyCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckChangeEventLabels(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            DeployEvents.parseLabels(value);
+            return FormValidation.ok();
+        } catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public ListBoxModel doFillChangeEventsCredentialsIdItems(@QueryParameter String changeEventsCredentialsId) {
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return new StandardListBoxModel().includeCurrentValue(changeEventsCredentialsId);
+        }
+        return new StandardListBoxModel().includeEmptyValue()
+                .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(), CredentialsMatchers.always())
+                .includeCurrentValue(changeEventsCredentialsId);
     }
 
     /** Sends an Info event that recovers at once, with the values on the form. */

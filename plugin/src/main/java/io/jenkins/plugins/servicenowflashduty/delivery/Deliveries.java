@@ -19,6 +19,7 @@ import io.jenkins.plugins.servicenowflashduty.client.delivery.QueueFullException
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.Undeliverable;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyChangeEvents;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.PushResult;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -224,7 +226,7 @@ public final class Deliveries {
 
     private static TicketEntry.Kind kindOf(Delivery d) {
         return switch (d.kind()) {
-            case QueuedWrites.ALERT, QueuedWrites.RECOVER -> TicketEntry.Kind.ALERT;
+            case QueuedWrites.ALERT, QueuedWrites.RECOVER, QueuedWrites.CHANGE_EVENT -> TicketEntry.Kind.ALERT;
             case QueuedWrites.NOTE -> TicketsAction.kindOf(d.payload().path("number").asText(""));
             default -> TicketEntry.Kind.INCIDENT;
         };
@@ -254,6 +256,11 @@ public final class Deliveries {
                     return configurationOf(() -> rule
                             ? Clients.get().flashdutyForAdmin(config.getBaseUrl(), config.getIntegrationKeyCredentialsId(), config.isAllowPlainHttp())
                             : Clients.get().flashduty(config, run));
+                }
+
+                @Override
+                public Optional<FlashdutyChangeEvents> flashdutyChanges(Delivery delivery) {
+                    return run == null ? Optional.empty() : configurationOf(() -> Clients.get().changeEvents(FlashdutyConfiguration.get(), run));
                 }
             });
             if (run != null) {

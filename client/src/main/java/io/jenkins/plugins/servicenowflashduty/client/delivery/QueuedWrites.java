@@ -2,8 +2,11 @@ package io.jenkins.plugins.servicenowflashduty.client.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeEvent;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.EventStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyAlerts;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyChangeEvents;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyClient;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.IncidentLink;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
@@ -17,9 +20,12 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.WorkNotes;
+
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The writes that can be queued in an {@link Outbox} (raise and resolve an incident, a work note, a Flashduty
@@ -32,6 +38,7 @@ public final class QueuedWrites {
     public static final String NOTE = "work-note";
     public static final String ALERT = "flashduty-alert";
     public static final String RECOVER = "flashduty-recover";
+    public static final String CHANGE_EVENT = "flashduty-change-event";
 
     private QueuedWrites() {
     }
@@ -45,6 +52,11 @@ public final class QueuedWrites {
         ServiceNowClient serviceNow(String instance, Delivery delivery) throws Exception;
 
         FlashdutyClient flashduty(Delivery delivery) throws Exception;
+
+        /** Where change events go; empty when the admin configured no change integration (the event is then dropped). */
+        default Optional<FlashdutyChangeEvents> flashdutyChanges(Delivery delivery) throws Exception {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -126,6 +138,22 @@ public final class QueuedWrites {
                 (recover ? "recover the alert " : "send the alert ") + key + " for " + build.displayName(), p);
     }
 
+    /** A change event of a deployment, kept in order with the other events of its change. */
+    public static Write changeEvent(ChangeEvent event, String forWhat) {
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        p.put("changeKey", event.changeKey());
+        p.put("status", event.status().name());
+        p.put("title", event.title());
+        if (event.eventTime() != null) {
+            p.put("eventTime", event.eventTime().toEpochMilli());
+        }
+        p.put("description", event.description());
+        p.put("link", event.link());
+        p.set("labels", strings(event.labels()));
+        return new Write("flashduty change " + event.changeKey(), CHANGE_EVENT,
+                "record " + event.changeKey() + " as " + event.status().wire() + " on Flashduty for " + forWhat, p);
+    }
+
     /**
      * Carries out a queued write.
      *
@@ -144,6 +172,11 @@ public final class QueuedWrites {
             public FlashdutyClient flashduty(Delivery delivery) throws Exception {
                 return targets.flashduty(delivery).withRetry(RetryPolicy.queued());
             }
+
+            @Override
+            public Optional<FlashdutyChangeEvents> flashdutyChanges(Delivery delivery) throws Exception {
+                return targets.flashdutyChanges(delivery).map(c -> c.withRetry(RetryPolicy.queued()));
+            }
         };
         return perform(d, p, patient);
     }
@@ -159,6 +192,15 @@ public final class QueuedWrites {
                     text(p, "text"), d.repeat());
             case ALERT -> new FlashdutyAlerts(targets.flashduty(d)).trigger(build(p.path("build")), options(p));
             case RECOVER -> new FlashdutyAlerts(targets.flashduty(d)).resolve(build(p.path("build")), options(p));
+            case CHANGE_EVENT -> {
+                Optional<FlashdutyChangeEvents> to = targets.flashdutyChanges(d);
+                if (to.isPresent()) {
+                    to.get().push(new ChangeEvent(text(p, "changeKey"), ChangeStatus.valueOf(text(p, "status")), text(p, "title"),
+                            p.hasNonNull("eventTime") ? Instant.ofEpochMilli(p.path("eventTime").asLong()) : null, text(p, "description"),
+                            text(p, "link"), map(p.path("labels"))));
+                }
+                yield null;
+            }
             default -> throw new Undeliverable("This Jenkins does not know how to deliver '" + d.kind()
                     + "'; it was queued by another version of the plugin.");
         };
