@@ -102,10 +102,10 @@ class ChangeWindowTest {
                 }
                 """;
         WorkflowRun ok = run(script.formatted(""), Result.SUCCESS);
-        j.assertLogContains("conflicts: Configuration Item Already Scheduled (CHG0030001) on payments-api", ok);
+        j.assertLogContains("conflicts: CI Already Scheduled (CHG0030001) on payments-api", ok);
         j.assertLogContains("DEPLOYING", ok);
         WorkflowRun refused = run(script.formatted(", failOnConflict: true"), Result.FAILURE);
-        j.assertLogContains("has conflicts: Configuration Item Already Scheduled (CHG0030001) on payments-api. failOnConflict is set", refused);
+        j.assertLogContains("has conflicts: CI Already Scheduled (CHG0030001) on payments-api. failOnConflict is set", refused);
         j.assertLogNotContains("DEPLOYING", refused);
     }
 
@@ -169,7 +169,7 @@ class ChangeWindowTest {
         Instant blackoutEnd = now.plusSeconds(5);
         blackout("Short freeze", now.minus(Duration.ofHours(1)), blackoutEnd);
         WorkflowRun r = run("""
-                serviceNowCreateChange(plannedDurationMinutes: 30, scheduleFirstAvailable: true, checkConflicts: true) {
+                serviceNowCreateChange(configurationItem: 'web-frontend', plannedDurationMinutes: 30, scheduleFirstAvailable: true, checkConflicts: true) {
                   echo 'DEPLOYING'
                 }
                 """, Result.SUCCESS);

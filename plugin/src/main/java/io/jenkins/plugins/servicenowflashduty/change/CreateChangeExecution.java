@@ -200,7 +200,7 @@ final class CreateChangeExecution extends StepExecution {
         }
         ChangeWindow window = null;
         if (s.firstAvailable()) {
-            window = scheduler.firstAvailable(change, null);
+            window = scheduler.firstAvailable(change);
             log.action("ServiceNow", Messages.CreateChangeStep_scheduled(change.number(), window.describe()));
             ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_scheduledEvent(window.describe()));
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -89,8 +90,9 @@ class ChangeConflictsTest {
         blackout("Last week's freeze", now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(7)));
         String id = change("web-frontend", now.plus(Duration.ofHours(2)), now.plus(Duration.ofHours(3)));
         JsonNode done = check(id);
-        assertEquals("No Conflict", done.get("status").asText());
+        assertEquals("Conflict", done.get("status").asText(), "as documented: a finished check says Conflict; its list is empty");
         assertEquals(0, done.get("conflicts").size());
+        assertEquals("No Conflict", sim.serviceNow().record("change_request", id).get().get("conflict_status"));
     }
 
     @Test
@@ -108,9 +110,10 @@ class ChangeConflictsTest {
                 + "\",\"end\":\"" + now.plus(Duration.ofDays(1)).plus(Duration.ofHours(4)) + "\",\"configurationItems\":[\"orders-db\"]}");
         assertEquals(201, r.status(), r.body());
         JsonNode c = check(change("orders-db", now.plus(Duration.ofHours(2)), now.plus(Duration.ofHours(3)))).get("conflicts").get(0);
-        assertEquals("maintenance", c.get("type").get("value").asText());
-        assertEquals("No Conflict", check(change("orders-db", now.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)),
-                now.plus(Duration.ofDays(1)).plus(Duration.ofHours(2)))).get("status").asText());
+        assertEquals("not_in_maintenance_window", c.get("type").get("value").asText());
+        assertEquals("Not In Maintenance Window", c.get("type").get("display_value").asText());
+        assertEquals(0, check(change("orders-db", now.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(1)).plus(Duration.ofHours(2)))).get("conflicts").size());
     }
 
     @Test
@@ -145,20 +148,35 @@ class ChangeConflictsTest {
         Instant blackoutEnd = now.plus(Duration.ofHours(6));
         blackout("Release freeze", now.minus(Duration.ofHours(1)), blackoutEnd);
         String id = change("web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofMinutes(90)));
-        SimHttp.Reply r = http.patch("/api/sn_chg_rest/change/" + id + "/schedule/first_available", "{}");
-        assertEquals(200, r.status(), r.body());
-        assertEquals(SN.format(blackoutEnd), r.result().get("start_date").get("value").asText());
-        assertEquals(SN.format(blackoutEnd.plus(Duration.ofMinutes(30))), r.result().get("end_date").get("value").asText());
-        assertEquals("No Conflict", check(id).get("status").asText());
+        assertEquals(400, http.patch("/api/sn_chg_rest/change/" + id + "/schedule/first_available", "{}").status(),
+                "duration_in_seconds is required");
+        SimHttp.Reply r = http.patch("/api/sn_chg_rest/change/" + id + "/schedule/first_available", "{\"duration_in_seconds\":\"1800\"}");
+        assertEquals(202, r.status(), r.body());
+        assertEquals(1, r.result().get("state").get("value").asInt());
+        JsonNode worker = http.get("/api/sn_chg_rest/change/worker/" + r.result().get("worker").get("sysId").asText()).result();
+        assertEquals("Complete", worker.get("state").get("display_value").asText(), worker.toString());
+        assertEquals("Change has been updated", worker.get("messages").get("infoMessages").get(0).asText());
+        Map<String, String> moved = sim.serviceNow().record("change_request", id).orElseThrow();
+        assertEquals(SN.format(blackoutEnd), moved.get("start_date"));
+        assertEquals(SN.format(blackoutEnd.plus(Duration.ofMinutes(30))), moved.get("end_date"));
+        assertEquals(0, check(id).get("conflicts").size());
+        String noItem = change(null, now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
+        SimHttp.Reply refused = http.patch("/api/sn_chg_rest/change/" + noItem + "/schedule/first_available", "{\"duration_in_seconds\":60}");
+        assertEquals(400, refused.status());
+        assertTrue(refused.body().contains("associated configuration item"), refused.body());
     }
 
     @Test
     void configurationItemsAssociatedWithAChangeAreCheckedToo() {
         blackout("Database freeze", now, now.plus(Duration.ofDays(1)), "orders-db");
         String id = change("web-frontend", now.plus(Duration.ofHours(2)), now.plus(Duration.ofHours(3)));
-        SimHttp.Reply r = http.post("/api/sn_chg_rest/change/" + id + "/ci", "{\"cmdb_ci_sys_ids\":\"" + ciId("orders-db") + "\"}");
-        assertEquals(200, r.status(), r.body());
-        assertEquals(1, http.get("/api/sn_chg_rest/change/" + id + "/ci").result().size());
+        assertEquals(400, http.post("/api/sn_chg_rest/change/" + id + "/ci", "{\"cmdb_ci_sys_ids\":\"" + ciId("orders-db") + "\"}").status(),
+                "association_type is required");
+        SimHttp.Reply r = http.post("/api/sn_chg_rest/change/" + id + "/ci", "{\"association_type\":\"affected\",\"cmdb_ci_sys_ids\":[\""
+                + ciId("orders-db") + "\"]}");
+        assertEquals(202, r.status(), r.body());
+        http.get("/api/sn_chg_rest/change/worker/" + r.result().get("worker").get("sysId").asText());
+        assertEquals(1, http.get("/api/sn_chg_rest/change/" + id + "/ci?association_type=affected").result().size());
         JsonNode c = check(id).get("conflicts").get(0);
         assertEquals("orders-db", c.get("configuration_item").get("display_value").asText());
         assertFalse(http.get("/_sim/blackouts").body().isEmpty());

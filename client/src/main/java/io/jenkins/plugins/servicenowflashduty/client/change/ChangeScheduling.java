@@ -9,6 +9,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Sleeper;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.Tables;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,9 +73,10 @@ public final class ChangeScheduling {
         if (ids.isEmpty()) {
             return;
         }
-        client.changeApi("POST", change.sysId(), "ci", Map.of("cmdb_ci_sys_ids", String.join(",", ids),
-                        "association_type", "affected"), "add configuration items to " + change.number())
-                .orElseThrow(() -> missing("add configuration items to change " + change.number()));
+        String what = "add configuration items to change " + change.number();
+        JsonNode accepted = client.changeApi("POST", change.sysId(), "ci", Map.of("cmdb_ci_sys_ids", String.join(",", ids),
+                "association_type", "affected"), what).orElseThrow(() -> missing(what));
+        awaitWorker(accepted, change, what); // associated before the conflict check looks at them
     }
 
     /**
@@ -129,19 +131,59 @@ public final class ChangeScheduling {
     }
 
     /**
-     * Asks ServiceNow to move the change to the first slot free of conflicts, keeping its planned duration (or
-     * {@code duration} when given).
+     * Asks ServiceNow to move the change to the first slot free of conflicts, keeping its planned duration (an hour
+     * when it has none), and waits for ServiceNow's worker to do it. The change needs a configuration item.
      */
-    public ChangeWindow firstAvailable(ChangeRef change, Duration duration) {
-        String sub = "schedule/first_available" + (duration == null ? "" : "?duration_in_seconds=" + duration.toSeconds());
-        client.changeApi("PATCH", change.sysId(), sub, null, "schedule change " + change.number())
-                .orElseThrow(() -> missing("schedule change " + change.number() + " into its first available slot"));
+    public ChangeWindow firstAvailable(ChangeRef change) {
+        ChangeWindow before = planned(change).window();
+        Duration length = before.hasStart() && before.end() != null ? Duration.between(before.start(), before.end()) : Duration.ofHours(1);
+        String what = "schedule change " + change.number() + " into its first available slot";
+        JsonNode accepted = client.changeApi("PATCH", change.sysId(), "schedule/first_available",
+                Map.of("duration_in_seconds", Long.toString(length.toSeconds())), what).orElseThrow(() -> missing(what));
+        awaitWorker(accepted, change, what);
         ChangeWindow window = planned(change).window();
         if (!window.hasStart()) {
             throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow scheduled change " + change.number()
                     + " but it has no planned start afterwards; check the change in ServiceNow.");
         }
         return window;
+    }
+
+    /**
+     * Waits for a Change API worker ({@code /change/worker/{sys_id}}) to finish: state 3 (Complete), or 4 (Error) with its
+     * messages as the sentence.
+     */
+    private void awaitWorker(JsonNode accepted, ChangeRef change, String what) {
+        String workerId = text(accepted.path("worker").path("sysId"));
+        if (workerId.isEmpty()) {
+            return; // answered at once, without a worker
+        }
+        Instant deadline = clock.get().plus(CHECK_TIMEOUT);
+        Duration pause = Duration.ofMillis(250);
+        try {
+            while (true) {
+                JsonNode w = client.changeApiAt("GET", "worker/" + Tables.sysId(workerId), null, what).orElseThrow(() -> missing(what));
+                String state = text(w.path("state").path("value"));
+                String shown = text(w.path("state").path("display_value"));
+                if (state.startsWith("3") || shown.equalsIgnoreCase("Complete")) {
+                    return;
+                }
+                if (state.startsWith("4") || shown.equalsIgnoreCase("Error")) {
+                    List<String> errors = new ArrayList<>();
+                    w.path("messages").path("errorMessages").forEach(m -> errors.add(m.asText()));
+                    throw new ApiException(Problem.REFUSED, 0, "ServiceNow could not " + what + ": "
+                            + (errors.isEmpty() ? "its worker ended in an error" : String.join("; ", errors)) + ".");
+                }
+                if (!clock.get().isBefore(deadline)) {
+                    throw new ApiException(Problem.TIMEOUT, 0, "ServiceNow did not " + what + " within " + CHECK_TIMEOUT.toMinutes() + " minutes.");
+                }
+                sleeper.sleep(pause);
+                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(Problem.INTERRUPTED, 0, "Waiting for ServiceNow to " + what + " was interrupted.");
+        }
     }
 
     /**

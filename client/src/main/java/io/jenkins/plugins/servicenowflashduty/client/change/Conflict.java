@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One conflict ServiceNow's conflict detection found for a change.
  *
- * @param type ServiceNow's value: {@code blackout}, {@code maintenance}, {@code ci_already_scheduled}...
+ * @param type ServiceNow's value: {@code blackout}, {@code not_in_maintenance_window}, {@code ci_already_scheduled}...
  * @param label ServiceNow's label for the type
  * @param schedule the blackout or maintenance schedule's name, empty for other conflicts
  * @param configurationItem the configuration item's name, empty when none
@@ -25,7 +25,7 @@ public record Conflict(String type, String label, String schedule, String config
         if (isBlackout()) {
             return "blackout '" + schedule + "'" + (scheduleEnd == null ? "" : " until " + ChangeWindow.shown(scheduleEnd)) + on;
         }
-        if ("maintenance".equals(type)) {
+        if ("not_in_maintenance_window".equals(type)) {
             return "outside the maintenance window" + (schedule.isEmpty() ? "" : " '" + schedule + "'") + on;
         }
         String with = conflictingChange.isEmpty() ? "" : " (" + conflictingChange + ")";

@@ -478,7 +478,12 @@ public final class ServiceNowClient {
      * @param what the action, for the sentence of a failure ("check conflicts of CHG0030001")
      */
     public Optional<JsonNode> changeApi(String method, String changeSysId, String sub, Map<String, String> body, String what) {
-        String path = "/api/sn_chg_rest/change/" + Tables.sysId(changeSysId) + "/" + sub;
+        return changeApiAt(method, Tables.sysId(changeSysId) + "/" + sub, body, what);
+    }
+
+    /** {@link #changeApi} for any path under {@code /api/sn_chg_rest/change/}, such as a worker's {@code worker/{sys_id}}. */
+    public Optional<JsonNode> changeApiAt(String method, String pathUnderChange, Map<String, String> body, String what) {
+        String path = "/api/sn_chg_rest/change/" + pathUnderChange;
         Call call = body == null ? new Call(method, path, Map.of("Accept", "application/json"), null, Call.Repeat.SAFE)
                 : Call.json(method, path, Json.flatObject(body), Call.Repeat.SAFE);
         Reply reply = http().send(call);

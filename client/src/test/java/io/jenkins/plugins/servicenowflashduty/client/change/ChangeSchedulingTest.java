@@ -64,6 +64,10 @@ class ChangeSchedulingTest {
         assertEquals(List.of(), check(c));
         assertEquals(1, sleeper.waits().size(), "the check ran a moment: " + sleeper.waits());
         assertEquals("No Conflict", sim.serviceNow().record("change_request", c.sysId()).orElseThrow().get("conflict_status"));
+        // a change without a configuration item cannot be scheduled by ServiceNow: its sentence, not a guess
+        ApiException e = assertThrows(ApiException.class, () -> scheduling.firstAvailable(open(ChangeType.NORMAL, null,
+                now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)))));
+        assertTrue(e.getMessage().contains("doesn't have an associated configuration item"), e.getMessage());
     }
 
     @Test
@@ -101,7 +105,7 @@ class ChangeSchedulingTest {
         assertEquals(first.number(), found.get(0).conflictingChange());
         assertEquals(Optional.empty(), ChangeScheduling.refusal(second, ChangeType.NORMAL, found, false));
         String refusal = ChangeScheduling.refusal(second, ChangeType.NORMAL, found, true).orElseThrow();
-        assertTrue(refusal.startsWith("Change " + second.number() + " has conflicts: Configuration Item Already Scheduled (" + first.number()
+        assertTrue(refusal.startsWith("Change " + second.number() + " has conflicts: CI Already Scheduled (" + first.number()
                 + ") on payments-api."), refusal);
     }
 
@@ -112,7 +116,7 @@ class ChangeSchedulingTest {
         ApiException e = assertThrows(ApiException.class, () -> check(c));
         assertEquals(Problem.NOT_FOUND, e.problem());
         assertTrue(e.getMessage().contains("has no change conflict detection"), e.getMessage());
-        assertThrows(ApiException.class, () -> scheduling.firstAvailable(c, null));
+        assertThrows(ApiException.class, () -> scheduling.firstAvailable(c));
     }
 
     @Test
@@ -141,7 +145,7 @@ class ChangeSchedulingTest {
         Instant blackoutEnd = now.plus(Duration.ofHours(5));
         sim.serviceNow().schedules().addSchedule("blackout", "Freeze", now.minus(Duration.ofHours(1)), blackoutEnd, List.of("web-frontend"));
         ChangeRef c = open(ChangeType.NORMAL, "web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
-        ChangeWindow moved = scheduling.firstAvailable(c, null);
+        ChangeWindow moved = scheduling.firstAvailable(c);
         assertEquals(new ChangeWindow(blackoutEnd, blackoutEnd.plus(Duration.ofHours(1))), moved);
         assertEquals(List.of(), check(c));
     }

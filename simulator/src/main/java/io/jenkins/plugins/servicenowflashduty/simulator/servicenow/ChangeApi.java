@@ -67,6 +67,11 @@ final class ChangeApi extends ServiceNowRoute {
                 default -> throw SnErrors.noSuchResource();
             };
         }
+        if (type == null && seg.size() == 2 && seg.get(0).equals("worker") && method.equals("GET")) {
+            ObjectNode body = Json.object();
+            body.set("result", Json.MAPPER.valueToTree(instance.schedules().worker(seg.get(1))));
+            return Response.json(200, body);
+        }
         String id = seg.remove(0);
         if ("standard".equals(type) && method.equals("POST") && seg.isEmpty()) {
             return create(request, "standard", id, actor);
@@ -302,21 +307,54 @@ final class ChangeApi extends ServiceNowRoute {
         return Response.json(200, body);
     }
 
-    /** {@code PATCH .../schedule/first_available[?duration_in_seconds=N]}: the change moved to its first free slot. */
+    /**
+     * {@code PATCH .../schedule/first_available} with {@code {"duration_in_seconds"}}: accepted (202) as a worker that moves
+     * the change to its first free slot when it runs; the change needs a configuration item.
+     */
     private Response schedule(Request request, Map<String, String> change, List<String> rest, Actor actor) {
         if (!instance.schedules().conflictPluginInstalled() || rest.size() != 1 || !rest.get(0).equals("first_available")
                 || !request.method().equals("PATCH")) {
             throw SnErrors.noSuchResource();
         }
         requireWriter(actor);
-        int seconds = request.intParam("duration_in_seconds", 0);
-        return single(instance.schedules().firstAvailable(change, seconds > 0 ? java.time.Duration.ofSeconds(seconds) : null));
+        if (change.get("cmdb_ci").isEmpty()) {
+            throw SnErrors.error(400, "Invalid request", "The specified change request doesn't have an associated configuration item (cmdb_ci).");
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(BodyValues.read(request).getOrDefault("duration_in_seconds", "").trim());
+        } catch (NumberFormatException e) {
+            seconds = 0;
+        }
+        if (seconds <= 0) {
+            throw SnErrors.error(400, "Invalid request", "The duration_in_seconds body parameter value is invalid or was not provided.");
+        }
+        java.time.Duration duration = java.time.Duration.ofSeconds(seconds);
+        String id = change.get("sys_id");
+        ChangeSchedules.Worker w = instance.schedules().queue("schedule",
+                "{\"change_sys_id\":\"" + id + "\",\"duration_in_seconds\":" + seconds + ",\"timezone\":\"UTC\"}", () -> {
+                    instance.schedules().firstAvailable(instance.record("change_request", id).orElseThrow(), duration);
+                    return "Change has been updated";
+                });
+        return accepted(w);
     }
 
-    /** {@code POST .../ci}: associates configuration items ({@code cmdb_ci_sys_ids}, comma-separated) as affected items. */
+    private Response accepted(ChangeSchedules.Worker w) {
+        ObjectNode body = Json.object();
+        body.set("result", Json.MAPPER.valueToTree(instance.schedules().accepted(w)));
+        return Response.json(202, body);
+    }
+
+    /**
+     * {@code POST .../ci} with {@code association_type} and {@code cmdb_ci_sys_ids} (a list or comma-separated): accepted
+     * (202) as a worker that associates the items; {@code GET ...?association_type=affected} lists them.
+     */
     private Response configurationItems(Request request, Map<String, String> change, Actor actor) {
         TableSchema schema = instance.schema("task_ci");
         if (request.method().equals("GET")) {
+            if (request.param("association_type").isEmpty()) {
+                throw SnErrors.error(400, "Invalid request", "association_type is required");
+            }
             ObjectNode body = Json.object();
             ArrayNode result = body.putArray("result");
             instance.query("task_ci", "task=" + change.get("sys_id")).forEach(r -> result.add(renderer.typed(schema, r)));
@@ -326,20 +364,43 @@ final class ChangeApi extends ServiceNowRoute {
             throw SnErrors.noSuchResource();
         }
         requireWriter(actor);
-        String ids = BodyValues.read(request).getOrDefault("cmdb_ci_sys_ids", "");
-        if (Text.blank(ids)) {
-            throw SnErrors.error(400, "Invalid request", "cmdb_ci_sys_ids is required");
+        JsonNode body;
+        try {
+            body = Json.read(request.body());
+        } catch (IOException e) {
+            throw SnErrors.badRequest("The payload is not valid JSON");
         }
-        ObjectNode body = Json.object();
-        ArrayNode result = body.putArray("result");
-        for (String ci : ids.split(",")) {
-            String id = ci.strip();
-            instance.record("cmdb_ci", id).orElseThrow(() -> SnErrors.error(400, "Invalid configuration item", "No cmdb_ci record " + id));
-            if (instance.query("task_ci", "task=" + change.get("sys_id") + "^ci_item=" + id).isEmpty()) {
-                result.add(renderer.typed(schema, instance.create("task_ci", Map.of("task", change.get("sys_id"), "ci_item", id), actor, false)));
+        String association = body.path("association_type").asText("");
+        if (!Set.of("affected", "impacted", "offering").contains(association)) {
+            throw SnErrors.error(400, "Invalid request", "association_type must be affected, impacted or offering");
+        }
+        List<String> ids = new ArrayList<>();
+        JsonNode given = body.path("cmdb_ci_sys_ids");
+        if (given.isArray()) {
+            given.forEach(n -> ids.add(n.asText().strip()));
+        } else {
+            for (String one : given.asText("").split(",")) {
+                if (!one.isBlank()) {
+                    ids.add(one.strip());
+                }
             }
         }
-        return Response.json(200, body);
+        if (ids.isEmpty()) {
+            throw SnErrors.error(400, "Invalid request", "cmdb_ci_sys_ids is required");
+        }
+        String changeId = change.get("sys_id");
+        ChangeSchedules.Worker w = instance.schedules().queue(association, body.toString(), () -> {
+            for (String id : ids) {
+                if (instance.record("cmdb_ci", id).isEmpty()) {
+                    throw new IllegalStateException("Invalid CMDB_CI sys_id provided");
+                }
+                if (instance.query("task_ci", "task=" + changeId + "^ci_item=" + id).isEmpty()) {
+                    instance.insert("task_ci", Map.of("task", changeId, "ci_item", id));
+                }
+            }
+            return "Configuration items associated";
+        });
+        return accepted(w);
     }
 
     private static void requireWriter(Actor actor) {

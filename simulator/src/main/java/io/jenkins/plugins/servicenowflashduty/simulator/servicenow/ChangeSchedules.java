@@ -131,7 +131,8 @@ public final class ChangeSchedules {
                 run.jobStatus = JOB_COMPLETE;
             }
             Map<String, String> now = instance.record("change_request", id).orElse(change);
-            return new Status(run.jobStatus.equals(JOB_RUNNING) ? "Not Run" : now.get("conflict_status"), now.get("conflict_last_run"),
+            // as the API documents it: a finished check reports "Conflict" whether or not it found any; the list tells
+            return new Status(run.jobStatus.equals(JOB_RUNNING) ? "Not Run" : "Conflict", now.get("conflict_last_run"),
                     run.jobStatus, run.jobStatus.equals(JOB_COMPLETE) ? conflicts(id) : List.of());
         }
     }
@@ -182,7 +183,7 @@ public final class ChangeSchedules {
                 }
                 covered.forEach(ci -> out.add(conflict(id, "blackout", schedule.get("sys_id"), ci, "")));
             } else if (type.equals("maintenance") && spans.stream().noneMatch(s -> s.contains(w))) {
-                covered.forEach(ci -> out.add(conflict(id, "maintenance", schedule.get("sys_id"), ci, "")));
+                covered.forEach(ci -> out.add(conflict(id, "not_in_maintenance_window", schedule.get("sys_id"), ci, "")));
             }
         }
         if (!change.get("cmdb_ci").isEmpty()) {
@@ -247,6 +248,71 @@ public final class ChangeSchedules {
         return out;
     }
 
+    // ---------------------------------------------------------------- workers
+
+    /** An asynchronous request of the Change API ({@code schedule}, {@code affected}): waiting until first read, then done. */
+    static final class Worker {
+        final String sysId = io.jenkins.plugins.servicenowflashduty.simulator.http.Ids.hex32();
+        final String type;
+        final String request;
+        final java.util.function.Supplier<String> work;
+        int state = 1;
+        String info = "";
+        String error = "";
+
+        Worker(String type, String request, java.util.function.Supplier<String> work) {
+            this.type = type;
+            this.request = request;
+            this.work = work;
+        }
+    }
+
+    private final Map<String, Worker> workers = new ConcurrentHashMap<>();
+
+    /** Queues work the way the Change API does: it runs when the worker is next read. */
+    Worker queue(String type, String request, java.util.function.Supplier<String> work) {
+        Worker w = new Worker(type, request, work);
+        workers.put(w.sysId, w);
+        return w;
+    }
+
+    /** {@code GET .../change/worker/{sys_id}}: runs queued work, then reports it Complete (3) or Error (4). */
+    Map<String, Object> worker(String sysId) {
+        Worker w = workers.get(sysId);
+        if (w == null) {
+            throw SnErrors.notFound();
+        }
+        synchronized (w) {
+            if (w.state == 1) {
+                try {
+                    w.info = w.work.get();
+                    w.state = 3;
+                } catch (RuntimeException e) {
+                    w.error = e.getMessage();
+                    w.state = 4;
+                }
+            }
+        }
+        return workerBody(w);
+    }
+
+    static Map<String, Object> workerBody(Worker w) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("worker", Map.of("sysId", w.sysId, "link", "/api/sn_chg_rest/change/worker/" + w.sysId));
+        result.put("request", w.request);
+        String[] labels = {"", "Waiting", "In-Progress", "Complete", "Error"};
+        result.put("state", Map.of("value", w.state, "display_value", labels[w.state]));
+        result.put("type", w.type);
+        result.put("messages", Map.of("errorMessages", w.error.isEmpty() ? List.of() : List.of(w.error), "warningMessages", List.of(),
+                "infoMessages", w.info.isEmpty() ? List.of() : List.of(w.info)));
+        return result;
+    }
+
+    /** What a queued worker answers at once. */
+    Map<String, Object> accepted(Worker w) {
+        return workerBody(w);
+    }
+
     // ---------------------------------------------------------------- scheduling
 
     /**
@@ -255,6 +321,9 @@ public final class ChangeSchedules {
      */
     Map<String, String> firstAvailable(Map<String, String> change, Duration requested) {
         Duration length = requested != null ? requested : window(change).map(Window::length).orElse(DEFAULT_DURATION);
+        if (change.getOrDefault("cmdb_ci", "").isEmpty()) {
+            throw SnErrors.error(400, "Invalid request", "The specified change request doesn't have an associated configuration item (cmdb_ci).");
+        }
         Instant now = instance.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant candidate = now;
         Instant horizon = now.plus(FIRST_AVAILABLE_HORIZON);
@@ -270,8 +339,7 @@ public final class ChangeSchedules {
             }
             candidate = nextCandidate(found, w, candidate);
         }
-        throw SnErrors.error(400, "No available schedule found", "No slot of " + length.toMinutes()
-                + " minutes without conflicts in the next " + FIRST_AVAILABLE_HORIZON.toDays() + " days");
+        throw new IllegalStateException("No slots found for " + FIRST_AVAILABLE_HORIZON.toDays() + " days from now");
     }
 
     /** After a slot with conflicts: the end of the earliest thing in the way, or a quarter of an hour on. */

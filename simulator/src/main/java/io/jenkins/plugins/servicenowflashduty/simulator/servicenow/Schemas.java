@@ -26,8 +26,8 @@ final class Schemas {
     static final Map<String, String> RISK = ordered("1", "Very High", "2", "High", "3", "Moderate", "4", "Low");
     static final Map<String, String> APPROVAL = ordered("not requested", "Not Yet Requested", "requested", "Requested",
             "approved", "Approved", "rejected", "Rejected");
-    static final Map<String, String> CONFLICT_TYPES = ordered("blackout", "Blackout", "maintenance", "Not in maintenance window",
-            "ci_already_scheduled", "Configuration Item Already Scheduled");
+    static final Map<String, String> CONFLICT_TYPES = ordered("blackout", "Blackout", "not_in_maintenance_window", "Not In Maintenance Window",
+            "ci_already_scheduled", "CI Already Scheduled");
     static final Map<String, String> TASK_STATES = ordered("-5", "Pending", "1", "Open", "2", "In Progress",
             "3", "Closed", "4", "Canceled");
 
