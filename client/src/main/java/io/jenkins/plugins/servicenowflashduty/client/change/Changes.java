@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class Changes {
     static final String TABLE = "change_request";
+    /** The table changes live in. */
+    public static final String TABLE_NAME = TABLE;
     private static final DateTimeFormatter SN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Pattern SN_DATE_TEXT = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
     /** What every change this plugin opens carries in {@code correlation_display}: how a watcher finds their updates. */

@@ -12,6 +12,7 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.IncidentLink;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.TriggerOptions;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
+import io.jenkins.plugins.servicenowflashduty.client.incident.CausedBy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
@@ -65,11 +66,20 @@ public final class QueuedWrites {
      * @throws io.jenkins.plugins.servicenowflashduty.client.http.ApiException with the sentence of bad input
      */
     public static Write raise(String instance, BuildContext build, IncidentRequest request) {
+        return raise(instance, build, request, null);
+    }
+
+    /** A raise that links a new incident to the change that caused it (found when the raise is delivered). */
+    public static Write raise(String instance, BuildContext build, IncidentRequest request, CausedBy causedBy) {
         Incidents.check(request);
         String key = Incidents.correlationKey(build, request.correlationKey());
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("instance", instance);
         p.set("build", build(build));
+        if (causedBy != null) {
+            p.put("causedBy", causedBy.change());
+            p.put("causedByExplicit", causedBy.explicit());
+        }
         ObjectNode r = p.putObject("request");
         r.put("correlationKey", request.correlationKey());
         r.put("shortDescription", request.shortDescription());
@@ -184,7 +194,7 @@ public final class QueuedWrites {
     private static Object perform(Delivery d, JsonNode p, Targets targets) throws Exception {
         return switch (d.kind()) {
             case RAISE -> new Incidents(targets.serviceNow(text(p, "instance"), d)).raise(build(p.path("build")), request(p.path("request")),
-                    d.repeat());
+                    d.repeat(), p.hasNonNull("causedBy") ? new CausedBy(text(p, "causedBy"), p.path("causedByExplicit").asBoolean()) : null);
             case RESOLVE -> new Incidents(targets.serviceNow(text(p, "instance"), d)).resolve(build(p.path("build")),
                     text(p, "correlationKey"), text(p, "closeCode"), text(p, "closeNotes"));
             case NOTE -> new WorkNotes(targets.serviceNow(text(p, "instance"), d)).add(

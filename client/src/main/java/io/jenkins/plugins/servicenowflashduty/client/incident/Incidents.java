@@ -3,6 +3,8 @@ package io.jenkins.plugins.servicenowflashduty.client.incident;
 import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.invalidInput;
 import static io.jenkins.plugins.servicenowflashduty.client.http.Texts.isBlank;
 
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
+import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.job.Keys;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
@@ -64,8 +66,33 @@ public final class Incidents {
      * that one open means this raise already happened; and its note is not written twice.
      */
     public IncidentOutcome raise(BuildContext build, IncidentRequest request, Repeat repeat) {
+        return raise(build, request, repeat, null);
+    }
+
+    /**
+     * {@link #raise(BuildContext, IncidentRequest, Repeat)} linking a new incident to the change that caused it: its
+     * {@code caused_by} is set, and the change gets a work note naming the incident.
+     *
+     * @param causedBy null for no link
+     */
+    public IncidentOutcome raise(BuildContext build, IncidentRequest request, Repeat repeat, CausedBy causedBy) {
         String key = key(build, request.correlationKey());
-        return oneAtATime(key, () -> raiseOrNote(build, request, key, repeat));
+        return oneAtATime(key, () -> raiseOrNote(build, request, key, repeat, causedBy));
+    }
+
+    /** The change to link, or null: one the plugin found itself and cannot read is left out rather than failing the raise. */
+    private ChangeRef cause(CausedBy causedBy) {
+        if (causedBy == null || isBlank(causedBy.change())) {
+            return null;
+        }
+        try {
+            return new Changes(client).find(causedBy.change());
+        } catch (ApiException e) {
+            if (causedBy.explicit()) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     /** What ServiceNow keeps of an incident's description (the column's default length): a queued raise is cut to it. */
@@ -92,7 +119,7 @@ public final class Incidents {
         return key(build, requested);
     }
 
-    private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key, Repeat repeat) {
+    private IncidentOutcome raiseOrNote(BuildContext build, IncidentRequest request, String key, Repeat repeat, CausedBy causedBy) {
         String shortDescription = FieldValues.shortDescription(request.shortDescription(),
                 FieldValues.keepEnd(build.displayName(), FieldValues.MAX_SHORT_DESCRIPTION - 1 - build.problemTitle().length())
                         + " " + build.problemTitle());
@@ -130,12 +157,26 @@ public final class Incidents {
             values.put("cmdb_ci", client.resolveReference("cmdb_ci", "name", request.configurationItem()));
         }
         values.putAll(extra);
+        ChangeRef change = cause(causedBy);
+        if (change != null) {
+            values.put("caused_by", change.sysId());
+        }
         values.put("correlation_id", key);
         values.put("correlation_display", "Jenkins");
         Created created = client.create(TABLE, values, repeat == null ? null : repeat.sysId(), openQuery(key),
                 r -> key.equals(r.get("correlation_id")));
         SnRecord incident = created.record();
-        return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ".");
+        if (change == null) {
+            return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ".");
+        }
+        String note = "Incident " + incident.number() + " was raised for Jenkins build " + build.displayName()
+                + (build.buildUrl().isEmpty() ? "" : " (" + build.buildUrl() + ")") + "; it is recorded as caused by this change.";
+        if (repeat == null || !repeat.mayHaveHappened()
+                || !client.journalHasSince(change.sysId(), "work_notes", note, repeat.earlierAttemptSince())) {
+            client.appendJournal(Changes.TABLE_NAME, change.sysId(), "work_notes", note);
+        }
+        return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ", caused by change "
+                + change.number() + ".");
     }
 
     /** Resolves the open incident of this key, if any, with a resolution code and notes. */

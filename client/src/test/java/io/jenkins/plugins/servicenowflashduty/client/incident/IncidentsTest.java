@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
+import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
@@ -53,6 +57,32 @@ class IncidentsTest {
         assertEquals("team/deploy-web #8 reported a problem", stored().get(1).get("short_description"));
         assertTrue(stored().get(1).get("description").startsWith("Jenkins build team/deploy-web #8 raised this incident.\n"));
         assertEquals("team/deploy-web #9 is unstable", stored().get(2).get("short_description"));
+    }
+
+    @Test
+    void anIncidentIsLinkedToTheChangeThatCausedItAndTheChangeHearsOfIt() {
+        ServiceNowClient client = SimulatedInstance.client(sim);
+        ChangeRef change = new Changes(client).open(build(41, ""), ChangeRequest.normal("Deploy web 2.0"));
+        IncidentOutcome o = incidents.raise(build(42, "FAILURE"), IncidentRequest.defaults(), null, new CausedBy(change.number(), false));
+        assertEquals("Opened incident " + o.number() + ", caused by change " + change.number() + ".", o.message());
+        assertEquals(change.sysId(), stored().get(0).get("caused_by"));
+        List<String> notes = sim.serviceNow().journal("change_request", change.sysId(), "work_notes");
+        assertTrue(notes.get(0).startsWith("Incident " + o.number() + " was raised for Jenkins build team/deploy-web #42"), notes.toString());
+        // failing again notes the open incident; the change hears nothing more
+        incidents.raise(build(43, "FAILURE"), IncidentRequest.defaults(), null, new CausedBy(change.number(), false));
+        assertEquals(notes.size(), sim.serviceNow().journal("change_request", change.sysId(), "work_notes").size());
+    }
+
+    @Test
+    void aChangeNamedByThePipelineMustExistOneFoundByThePluginNeedNot() {
+        ApiException e = assertThrows(ApiException.class, () -> incidents.raise(build(1, "FAILURE"),
+                new IncidentRequest("a", null, null, null, null, null, null, null, null, null, null, null), null, new CausedBy("CHG0099999", true)));
+        assertTrue(e.getMessage().contains("no change CHG0099999"), e.getMessage());
+        assertTrue(stored().isEmpty());
+        IncidentOutcome o = incidents.raise(build(1, "FAILURE"),
+                new IncidentRequest("b", null, null, null, null, null, null, null, null, null, null, null), null, new CausedBy("CHG0099999", false));
+        assertEquals(IncidentOutcome.Action.CREATED, o.action());
+        assertEquals("", stored().get(0).get("caused_by"));
     }
 
     @Test

@@ -126,6 +126,7 @@ final class Schemas {
                 .choice("hold_reason", ordered("1", "Awaiting Caller", "3", "Awaiting Problem", "4", "Awaiting Vendor",
                         "5", "Awaiting Change"), true, null)
                 .reference("parent_incident", "incident").reference("problem_id", "problem").reference("rfc", "change_request")
+                .reference("caused_by", "change_request")
                 .add("notify", FieldType.STRING, "1").add("reopen_count", FieldType.INTEGER, "0")
                 .add("reassignment_count", FieldType.INTEGER, "0");
     }
