@@ -5,18 +5,20 @@ import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
+import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
-import io.jenkins.plugins.servicenowflashduty.Messages;
+import io.jenkins.plugins.servicenowflashduty.change.DeployChanges;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.client.incident.CausedBy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
 import io.jenkins.plugins.servicenowflashduty.incident.IncidentStep;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
-import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
 import java.io.IOException;
 import java.util.Map;
 import java.util.logging.Level;
@@ -53,7 +55,8 @@ public final class FailureIncidents extends RunListener<Run<?, ?>> {
             Deliveries.get().queueForRule(raise
                     ? QueuedWrites.raise(instance.getName(), build, instance.withDefaults(new IncidentRequest(null, null,
                             IncidentStep.defaultDescription(build, run, env, rule.isLogExcerpt()), rule.getUrgency(), rule.getImpact(), rule.getCategory(), null,
-                            rule.getAssignmentGroup(), rule.getCaller(), rule.getConfigurationItem(), Map.of(), null)))
+                            rule.getAssignmentGroup(), rule.getCaller(), rule.getConfigurationItem(), Map.of(), null)),
+                            DeployChanges.causeOf(run, DeployChanges.DEFAULT_WINDOW).map(n -> new CausedBy(n, false)).orElse(null))
                     : QueuedWrites.resolve(instance.getName(), build, null, null, null), run);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

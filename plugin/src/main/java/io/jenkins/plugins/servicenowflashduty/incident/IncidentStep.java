@@ -1,8 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.incident;
 
-import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
-import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
-import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.Util;
@@ -13,14 +11,20 @@ import io.jenkins.plugins.servicenowflashduty.Messages;
 import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
+import io.jenkins.plugins.servicenowflashduty.change.DeployChanges;
+import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.client.incident.CausedBy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
 import io.jenkins.plugins.servicenowflashduty.client.incident.Incidents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
+import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +58,8 @@ public final class IncidentStep extends ServiceNowStepBase {
     private String closeCode;
     private String closeNotes;
     private Map<String, Object> fields;
+    private String causedBy;
+    private Integer causedByWithinHours;
 
     @DataBoundConstructor
     public IncidentStep() {
@@ -187,6 +193,26 @@ public final class IncidentStep extends ServiceNowStepBase {
     }
 
     /** Queue the write and return at once; it is delivered in the background, also after a restart. */
+    public String getCausedBy() {
+        return causedBy;
+    }
+
+    /** The change that caused the problem (number or sys_id), instead of the one the plugin would find. */
+    @DataBoundSetter
+    public void setCausedBy(String causedBy) {
+        this.causedBy = Util.fixEmptyAndTrim(causedBy);
+    }
+
+    public Integer getCausedByWithinHours() {
+        return causedByWithinHours;
+    }
+
+    /** How long after the job's last deployment a failure is put down to its change; 0: only this build's own change. */
+    @DataBoundSetter
+    public void setCausedByWithinHours(Integer causedByWithinHours) {
+        this.causedByWithinHours = causedByWithinHours;
+    }
+
     public boolean isDurable() {
         return durable;
     }
@@ -211,15 +237,16 @@ public final class IncidentStep extends ServiceNowStepBase {
         EnvVars env = context.get(EnvVars.class);
         BuildContext build = BuildFacts.of(run, env);
         ServiceNowClient client = client(instance, context, isVerbose()); // the credentials this build may use, checked now
+        CausedBy cause = verb.equals("raise") ? cause(run) : null;
         if (durable) {
             return StepQueue.queue(context, "ServiceNow", verb.equals("resolve")
                     ? QueuedWrites.resolve(instance.getName(), build, correlationId, closeCode, closeNotes)
-                    : QueuedWrites.raise(instance.getName(), build, request(instance, build, run, env)));
+                    : QueuedWrites.raise(instance.getName(), build, request(instance, build, run, env), cause));
         }
         Incidents incidents = new Incidents(client);
         IncidentOutcome outcome = verb.equals("resolve")
                 ? incidents.resolve(build, correlationId, closeCode, closeNotes)
-                : incidents.raise(build, request(instance, build, run, env));
+                : incidents.raise(build, request(instance, build, run, env), null, cause);
         new StepLog(context.get(TaskListener.class)).action("ServiceNow", line(outcome));
         if (outcome.action() != IncidentOutcome.Action.NONE) {
             TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
@@ -230,7 +257,20 @@ public final class IncidentStep extends ServiceNowStepBase {
         result.put("number", outcome.number());
         result.put("sysId", outcome.sysId());
         result.put("url", outcome.url());
+        result.put("causedBy", outcome.causedBy());
         return result;
+    }
+
+    /** The change named by {@code causedBy:}, else the one the build (or the job's recent deployment) ran. */
+    private CausedBy cause(Run<?, ?> run) throws AbortException {
+        if (causedBy != null) {
+            return new CausedBy(causedBy, true);
+        }
+        if (causedByWithinHours != null && causedByWithinHours < 0) {
+            throw new AbortException(Messages.IncidentStep_badWindow(causedByWithinHours));
+        }
+        Duration window = causedByWithinHours == null ? DeployChanges.DEFAULT_WINDOW : Duration.ofHours(causedByWithinHours);
+        return DeployChanges.causeOf(run, window).map(n -> new CausedBy(n, false)).orElse(null);
     }
 
     private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {
@@ -254,7 +294,8 @@ public final class IncidentStep extends ServiceNowStepBase {
 
     private static String line(IncidentOutcome o) {
         return switch (o.action()) {
-            case CREATED -> "created incident " + o.number() + " " + o.url();
+            case CREATED -> "created incident " + o.number() + (o.causedBy().isEmpty() ? "" : " (caused by change " + o.causedBy() + ")") + " "
+                    + o.url();
             case UPDATED -> "updated incident " + o.number() + " (still open; added a work note) " + o.url();
             case RESOLVED -> "resolved incident " + o.number() + " " + o.url();
             default -> o.message();

@@ -21,7 +21,6 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient
 import io.jenkins.plugins.servicenowflashduty.client.worknote.JournalField;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.TicketRef;
 import io.jenkins.plugins.servicenowflashduty.client.worknote.WorkNotes;
-
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

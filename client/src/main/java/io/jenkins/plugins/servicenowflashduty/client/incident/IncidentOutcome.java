@@ -5,8 +5,13 @@ package io.jenkins.plugins.servicenowflashduty.client.incident;
  *
  * @param number and {@code sysId}, {@code url}: empty for {@link Action#NONE}
  * @param message one sentence for the build log
+ * @param causedBy the number of the change a new incident was linked to, or empty
  */
-public record IncidentOutcome(Action action, String number, String sysId, String url, String message) {
+public record IncidentOutcome(Action action, String number, String sysId, String url, String message, String causedBy) {
+
+    public IncidentOutcome(Action action, String number, String sysId, String url, String message) {
+        this(action, number, sysId, url, message, "");
+    }
 
     /** What happened to the incident. */
     public enum Action {

@@ -175,8 +175,8 @@ public final class Incidents {
                 || !client.journalHasSince(change.sysId(), "work_notes", note, repeat.earlierAttemptSince())) {
             client.appendJournal(Changes.TABLE_NAME, change.sysId(), "work_notes", note);
         }
-        return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ", caused by change "
-                + change.number() + ".");
+        return new IncidentOutcome(IncidentOutcome.Action.CREATED, incident.number(), incident.sysId(), client.recordUrl(TABLE, incident.sysId()),
+                "Opened incident " + incident.number() + ", caused by change " + change.number() + ".", change.number());
     }
 
     /** Resolves the open incident of this key, if any, with a resolution code and notes. */
