@@ -13,6 +13,7 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.Tables;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -283,6 +284,22 @@ public final class Changes {
     /** Approved by the state model, or, where the state says nothing about it, by the approval field. */
     private static boolean approved(ChangeRef c) {
         return c.state().silentOnApproval() ? "approved".equals(c.approval()) : c.state().approved();
+    }
+
+    /**
+     * Writes a deployment's evidence on the change before it is closed: the note (once, even when the request is
+     * repeated) and the actual start and end ({@code work_start}, {@code work_end}).
+     */
+    public void recordEvidence(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("work_notes", evidence.note());
+        if (workStart != null) {
+            values.put("work_start", SN_DATE.format(workStart.atOffset(ZoneOffset.UTC)));
+        }
+        if (workEnd != null) {
+            values.put("work_end", SN_DATE.format(workEnd.atOffset(ZoneOffset.UTC)));
+        }
+        client.update(TABLE, change.sysId(), values);
     }
 
     /** Cancels the change, saying why in a work note. */
