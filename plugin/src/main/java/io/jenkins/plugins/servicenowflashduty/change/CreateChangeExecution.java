@@ -15,6 +15,7 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ChangeScheduling;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeType;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeWindow;
 import io.jenkins.plugins.servicenowflashduty.client.change.Conflict;
+import io.jenkins.plugins.servicenowflashduty.client.change.Evidence;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -79,6 +81,8 @@ final class CreateChangeExecution extends StepExecution {
     private final boolean durableEvents;
     private final String eventTitle;
     private volatile boolean readySent;
+    /** When the block started (epoch millis), kept across a restart for the change's actual start; 0 before. */
+    private volatile long bodyStartedAt;
     private volatile ChangeRef change;
     private volatile ApprovalWait wait;
     /** Why the body ended, for a close that a restart interrupted: null for success. */
@@ -406,6 +410,7 @@ final class CreateChangeExecution extends StepExecution {
         tell(ChangeStatus.PROCESSING, null, Messages.CreateChangeStep_eventDeploying(change.number(), build().displayName()), null);
         stage = Stage.BODY;
         bodyStarted = System.nanoTime();
+        bodyStartedAt = System.currentTimeMillis();
         getContext().saveState();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVICENOW_CHANGE_NUMBER", change.number());
@@ -446,6 +451,7 @@ final class CreateChangeExecution extends StepExecution {
             closed(canceled, null, result, failure);
             return;
         }
+        recordEvidence(changes, context);
         CloseCode code = bodyFailure == null ? CloseCode.SUCCESSFUL : CloseCode.UNSUCCESSFUL;
         String notes = bodyFailure == null ? Messages.CreateChangeStep_succeededNote(build, link)
                 : Messages.CreateChangeStep_failedNote(build, bodyFailure, link);
@@ -454,6 +460,25 @@ final class CreateChangeExecution extends StepExecution {
         boolean current = started != 0 && System.nanoTime() - started < CURRENT_FOR_NANOS;
         changes.closeAsync(change, current, code, notes, PluginThreads.background())
                 .whenComplete((done, e) -> background(() -> closed(done, e == null ? null : StepFailures.unwrap(e), result, failure)));
+    }
+
+    /**
+     * The deployment's evidence on the change, before it is closed: commits, tests, artifacts, agents, duration and the
+     * actual start and end. A report: when it cannot be written, the console says so and the change is closed all the same.
+     */
+    private void recordEvidence(Changes changes, BuildContext context) throws Exception {
+        long started = bodyStartedAt;
+        Instant end = Instant.now();
+        Duration took = started == 0 ? null : Duration.between(Instant.ofEpochMilli(started), end);
+        try {
+            Evidence evidence = DeployEvidence.of(getContext().get(Run.class), context.displayName(), context.buildUrl(),
+                    bodyFailure == null ? "successful" : "unsuccessful: " + bodyFailure, took, getContext().get(FlowNode.class));
+            changes.recordEvidence(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end);
+            log().action("ServiceNow", Messages.CreateChangeStep_evidence(change.number(), evidence.commits().size(),
+                    evidence.artifacts().size(), evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
+        } catch (ApiException e) {
+            log().action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(change.number(), e.getMessage()));
+        }
     }
 
     /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */
