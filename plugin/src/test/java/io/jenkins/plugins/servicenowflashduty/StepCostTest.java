@@ -118,8 +118,9 @@ class StepCostTest {
         j.assertBuildStatusSuccess(j.waitForCompletion(run));
         List<String> writes = sim.requests().matching(r -> r.path().endsWith(change.get("sys_id"))).stream()
                 .map(r -> r.method()).toList();
-        // Implement; after the block, Review and Closed: the poll that saw the approval and the step's own moves are current
-        assertEquals(List.of("PATCH", "PATCH", "PATCH"), writes);
+        // Implement; after the block the evidence note, Review and Closed: the poll that saw the approval and the step's own
+        // moves are current, so the change is not read again
+        assertEquals(List.of("PATCH", "PATCH", "PATCH", "PATCH"), writes);
         assertEquals("3", sim.serviceNow().record("change_request", change.get("sys_id")).orElseThrow().get("state"));
         TicketsAction tickets = run.getAction(TicketsAction.class);
         assertEquals(List.of("created", "implementing", "closed"), tickets.getTickets().get(0).getActions());

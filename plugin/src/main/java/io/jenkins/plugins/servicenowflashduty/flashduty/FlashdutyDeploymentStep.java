@@ -12,9 +12,12 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.DeployEvents;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
+import java.io.IOException;
 import java.io.Serial;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -31,6 +34,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * Needs the admin's change integration; without it the block just runs.
  */
 public class FlashdutyDeploymentStep extends Step {
+    private static final Logger LOG = Logger.getLogger(FlashdutyDeploymentStep.class.getName());
     private String title;
     private String changeKey;
     private Map<String, Object> labels;
@@ -81,8 +85,7 @@ public class FlashdutyDeploymentStep extends Step {
     public StepExecution start(StepContext context) throws Exception {
         BuildContext build = BuildFacts.of(context.get(Run.class), context.get(EnvVars.class));
         String key = changeKey != null ? changeKey : DeployEvents.buildKey(build);
-        Map<String, String> own = Fields.strings(labels);
-        return new Execution(context, new DeploymentEvents(key, title, durable, own == null ? Map.of() : own));
+        return new Execution(context, new DeploymentEvents(key, title, durable, Fields.strings(labels)));
     }
 
     /** Tells Flashduty, runs the block, tells Flashduty how it ended; the block's result is the step's. */
@@ -116,8 +119,10 @@ public class FlashdutyDeploymentStep extends Step {
                             : Messages.FlashdutyDeploymentStep_failed(build.displayName(), String.valueOf(failure.getMessage()));
                 };
                 events.send(run, build, new StepLog(context.get(TaskListener.class)), status, null, description, result);
-            } catch (Exception e) {
-                // a report: never the deployment's failure
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "no change event", e); // a report: never the deployment's failure
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
