@@ -10,6 +10,7 @@ import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Result;
 import hudson.model.StringParameterDefinition;
 import hudson.model.StringParameterValue;
+import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.util.List;
@@ -84,6 +85,8 @@ class CausedByTest {
         j.assertLogContains("created incident " + incident.get("number") + " (caused by change " + c.get("number") + ")", broken);
         assertEquals(c.get("sys_id"), incident.get("caused_by"));
         assertEquals("unsuccessful", c.get("close_code"));
+        assertTrue(broken.getAction(TicketsAction.class).getTickets().stream().anyMatch(t -> t.getNumber().equals(incident.get("number"))
+                && t.getTimeline().toString().contains("caused by change " + c.get("number"))));
         List<String> notes = sim.serviceNow().journal("change_request", c.get("sys_id"), "work_notes");
         assertTrue(notes.get(0).startsWith("Incident " + incident.get("number") + " was raised for Jenkins build deploy-web #1"), notes.toString());
 

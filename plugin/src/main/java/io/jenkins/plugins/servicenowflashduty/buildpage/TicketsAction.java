@@ -65,12 +65,17 @@ public final class TicketsAction implements RunAction2 {
         return n.startsWith("INC") ? TicketEntry.Kind.INCIDENT : n.startsWith("CHG") ? TicketEntry.Kind.CHANGE : TicketEntry.Kind.TICKET;
     }
 
-    /** Adds an approval event (requested, approved, rejected...) with its time to the change's timeline; saved at once. */
+    /** Adds an approval event (requested, approved, rejected...) with its time to the change's timeline; saved soon. */
     public static void approvalEvent(Run<?, ?> run, String number, String event) {
+        event(run, TicketEntry.Kind.CHANGE, number, event);
+    }
+
+    /** Adds an event with its time to a ticket's timeline (a change's window, an incident's cause); saved soon. */
+    public static void event(Run<?, ?> run, TicketEntry.Kind kind, String number, String event) {
         TicketsAction action = run.getAction(TicketsAction.class);
         if (action != null) {
             synchronized (action.tickets) {
-                action.tickets.stream().filter(t -> t.getNumber().equals(number) && t.getKind() == TicketEntry.Kind.CHANGE)
+                action.tickets.stream().filter(t -> t.getNumber().equals(number) && t.getKind() == kind)
                         .reduce((a, b) -> b).ifPresent(t -> t.timeline(event, Instant.now()));
             }
             BuildSaves.soon(run);

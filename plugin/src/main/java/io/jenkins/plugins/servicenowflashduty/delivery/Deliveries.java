@@ -295,6 +295,9 @@ public final class Deliveries {
         if (result instanceof IncidentOutcome o && o.action() != IncidentOutcome.Action.NONE) {
             TicketsAction.record(run, TicketEntry.Kind.INCIDENT, o.number(), o.url(), o.action().name().toLowerCase(Locale.ROOT), origin,
                     IncidentStep.stateAfter(o.action()));
+            if (!o.causedBy().isEmpty()) {
+                TicketsAction.event(run, TicketEntry.Kind.INCIDENT, o.number(), Messages.IncidentStep_causedByEvent(o.causedBy()));
+            }
         } else if (result instanceof SnRecord ticket && d.kind().equals(QueuedWrites.NOTE)) {
             TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted", origin, "");
         } else if (result instanceof PushResult pushed) {

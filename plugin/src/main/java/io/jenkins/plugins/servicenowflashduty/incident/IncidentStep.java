@@ -251,6 +251,9 @@ public final class IncidentStep extends ServiceNowStepBase {
         if (outcome.action() != IncidentOutcome.Action.NONE) {
             TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
                     outcome.action().name().toLowerCase(java.util.Locale.ROOT), stateAfter(outcome.action()));
+            if (!outcome.causedBy().isEmpty()) {
+                TicketsAction.event(run, TicketEntry.Kind.INCIDENT, outcome.number(), Messages.IncidentStep_causedByEvent(outcome.causedBy()));
+            }
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
