@@ -20,6 +20,9 @@ final class ChangeTickets {
         Run<?, ?> run = run(context);
         if (run != null) {
             TicketsAction.record(run, TicketEntry.Kind.CHANGE, change.number(), change.url(), what, change.state().label());
+            if (what.equals("closed")) {
+                DeployChanges.deployed(run, change.number());
+            }
         }
     }
 

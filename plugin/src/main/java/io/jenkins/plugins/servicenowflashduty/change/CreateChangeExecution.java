@@ -451,14 +451,14 @@ final class CreateChangeExecution extends StepExecution {
             closed(canceled, null, result, failure);
             return;
         }
-        recordEvidence(changes, context);
         CloseCode code = bodyFailure == null ? CloseCode.SUCCESSFUL : CloseCode.UNSUCCESSFUL;
         String notes = bodyFailure == null ? Messages.CreateChangeStep_succeededNote(build, link)
                 : Messages.CreateChangeStep_failedNote(build, bodyFailure, link);
         // a short deployment leaves the change as the step set it; after a longer one, people may have acted on it
         long started = bodyStarted;
         boolean current = started != 0 && System.nanoTime() - started < CURRENT_FOR_NANOS;
-        changes.closeAsync(change, current, code, notes, PluginThreads.background())
+        recordEvidence(changes, context)
+                .thenCompose(written -> changes.closeAsync(change, current, code, notes, PluginThreads.background()))
                 .whenComplete((done, e) -> background(() -> closed(done, e == null ? null : StepFailures.unwrap(e), result, failure)));
     }
 
@@ -466,19 +466,24 @@ final class CreateChangeExecution extends StepExecution {
      * The deployment's evidence on the change, before it is closed: commits, tests, artifacts, agents, duration and the
      * actual start and end. A report: when it cannot be written, the console says so and the change is closed all the same.
      */
-    private void recordEvidence(Changes changes, BuildContext context) throws Exception {
+    private CompletableFuture<Void> recordEvidence(Changes changes, BuildContext context) throws Exception {
         long started = bodyStartedAt;
         Instant end = Instant.now();
         Duration took = started == 0 ? null : Duration.between(Instant.ofEpochMilli(started), end);
-        try {
-            Evidence evidence = DeployEvidence.of(getContext().get(Run.class), context.displayName(), context.buildUrl(),
-                    bodyFailure == null ? "successful" : "unsuccessful: " + bodyFailure, took, getContext().get(FlowNode.class));
-            changes.recordEvidence(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end);
-            log().action("ServiceNow", Messages.CreateChangeStep_evidence(change.number(), evidence.commits().size(),
-                    evidence.artifacts().size(), evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
-        } catch (ApiException e) {
-            log().action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(change.number(), e.getMessage()));
-        }
+        Evidence evidence = DeployEvidence.of(getContext().get(Run.class), context.displayName(), context.buildUrl(),
+                bodyFailure == null ? "successful" : "unsuccessful: " + bodyFailure, took, getContext().get(FlowNode.class));
+        StepLog log = log();
+        String number = change.number();
+        // sent without holding a thread: a thousand deployments ending together must not queue on the plugin's pool
+        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end).handle((written, e) -> {
+            if (e == null) {
+                log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(), evidence.artifacts().size(),
+                        evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
+            } else {
+                log.action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(number, StepFailures.unwrap(e).getMessage()));
+            }
+            return null;
+        });
     }
 
     /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */

@@ -4,7 +4,9 @@ import hudson.model.Run;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which change a build's incident is caused by: the change this build deployed (or opened), else the change of the
@@ -19,6 +21,27 @@ public final class DeployChanges {
     private DeployChanges() {
     }
 
+    /**
+     * Each job's last deployment in this run of the controller: filled by a deployment's close, or by one look back
+     * over the job's builds (at most {@value #MAX_BUILDS}) the first time it is asked for, so an incident step does not
+     * load earlier builds each time.
+     */
+    private static final Map<String, Optional<Deploy>> LAST = new ConcurrentHashMap<>();
+
+    /** A deployment: its change, when it ended, and the build that ran it (to know the entry is still this job's). */
+    private record Deploy(String number, long endedMillis, int build, long buildStarted) {
+        boolean stillThere(Run<?, ?> run) {
+            Run<?, ?> b = run.getParent().getBuildByNumber(build);
+            return b != null && b.getStartTimeInMillis() == buildStarted;
+        }
+    }
+
+    /** A change block closed its change: the job's last deployment. */
+    static void deployed(Run<?, ?> run, String number) {
+        LAST.put(run.getParent().getFullName(), Optional.of(new Deploy(number, System.currentTimeMillis(), run.getNumber(),
+                run.getStartTimeInMillis())));
+    }
+
     /** The number of the change that caused a problem in this build, if any. */
     public static Optional<String> causeOf(Run<?, ?> run, Duration window) {
         Optional<String> own = changeOf(run, false);
@@ -26,15 +49,22 @@ public final class DeployChanges {
             return own;
         }
         long since = run.getStartTimeInMillis() - window.toMillis();
+        String job = run.getParent().getFullName();
+        Optional<Deploy> last = LAST.computeIfAbsent(job, j -> lookBack(run));
+        if (last.isPresent() && !last.get().stillThere(run)) { // deleted, or a job of the same name made anew
+            last = lookBack(run);
+            LAST.put(job, last);
+        }
+        return last.filter(d -> d.endedMillis() >= since).map(Deploy::number);
+    }
+
+    private static Optional<Deploy> lookBack(Run<?, ?> run) {
         Run<?, ?> earlier = run.getPreviousBuild();
         for (int i = 0; earlier != null && i < MAX_BUILDS; i++, earlier = earlier.getPreviousBuild()) {
-            long ended = earlier.getStartTimeInMillis() + earlier.getDuration();
-            if (ended < since) {
-                break; // older builds ended earlier still
-            }
             Optional<String> deployed = changeOf(earlier, true);
             if (deployed.isPresent()) {
-                return deployed;
+                return Optional.of(new Deploy(deployed.get(), earlier.getStartTimeInMillis() + earlier.getDuration(), earlier.getNumber(),
+                        earlier.getStartTimeInMillis()));
             }
         }
         return Optional.empty();

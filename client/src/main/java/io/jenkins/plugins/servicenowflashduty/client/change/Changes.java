@@ -291,6 +291,21 @@ public final class Changes {
      * repeated) and the actual start and end ({@code work_start}, {@code work_end}).
      */
     public void recordEvidence(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd) {
+        try {
+            recordEvidenceAsync(change, evidence, workStart, workEnd).join();
+        } catch (CompletionException e) {
+            if (HttpTransport.unwrap(e) instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #recordEvidence} without holding a thread: the note names the build, so a repeat after a lost answer
+     * finds it instead of writing it twice.
+     */
+    public CompletableFuture<SnRecord> recordEvidenceAsync(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("work_notes", evidence.note());
         if (workStart != null) {
@@ -299,7 +314,7 @@ public final class Changes {
         if (workEnd != null) {
             values.put("work_end", SN_DATE.format(workEnd.atOffset(ZoneOffset.UTC)));
         }
-        client.update(TABLE, change.sysId(), values);
+        return client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values);
     }
 
     /** Cancels the change, saying why in a work note. */

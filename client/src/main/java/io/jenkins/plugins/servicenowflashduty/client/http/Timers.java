@@ -22,7 +22,8 @@ public final class Timers {
         scheduler = hostScheduler;
     }
 
-    static void after(long delayMillis, Runnable task) {
+    /** Runs the task after the delay, on the host's scheduler (or the JDK's delay thread). */
+    public static void after(long delayMillis, Runnable task) {
         Supplier<ScheduledExecutorService> s = scheduler;
         if (s != null) {
             try {

@@ -17,6 +17,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
 import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
+import io.jenkins.plugins.servicenowflashduty.client.http.Timers;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -152,6 +153,69 @@ public final class ServiceNowClient {
         String path = tablePath(t) + "/" + id + "?" + RAW;
         return http().sendAsync(Call.json("PATCH", path, Json.flatObject(values), Call.Repeat.SAFE))
                 .thenApply(reply -> single(reply, t, "update " + t + " " + id));
+    }
+
+    /**
+     * {@link #update} with a journal entry ({@code work_notes}, {@code comments}) whose text is unique to this write (it
+     * names the build), without holding a thread. One attempt at a time: after a failure that may have reached the
+     * server (a timeout, a lost answer, a 5xx), the entry is looked for by its text before the write is sent again, so
+     * it is written once; a 429 or a refused connection is sent again after a pause. At most three attempts.
+     */
+    public CompletableFuture<SnRecord> updateWithUniqueNoteAsync(String table, String sysId, Map<String, String> values) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        String column = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
+        return uniqueNoteAttempt(t, id, column, values, Instant.now(), 1);
+    }
+
+    private static final int UNIQUE_NOTE_ATTEMPTS = 3;
+
+    private CompletableFuture<SnRecord> uniqueNoteAttempt(String t, String id, String column, Map<String, String> values, Instant since,
+                                                          int attempt) {
+        String what = "update " + t + " " + id;
+        // a single attempt each time: whether to send again is decided here, after looking for the entry
+        Call call = Call.json("PATCH", tablePath(t) + "/" + id + "?" + RAW, Json.flatObject(values), Call.Repeat.SAFE);
+        return withRetry(RetryPolicy.none()).http().sendAsync(call)
+                .thenApply(reply -> single(reply, t, what))
+                .exceptionallyCompose(failure -> {
+                    Throwable cause = HttpTransport.unwrap(failure);
+                    if (!(cause instanceof ApiException e) || attempt >= UNIQUE_NOTE_ATTEMPTS || !mayRetryNote(e)) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    CompletableFuture<SnRecord> next = new CompletableFuture<>();
+                    Timers.after(1000L * attempt, () -> {
+                        CompletableFuture<Boolean> written = surelyNotSent(e) ? CompletableFuture.completedFuture(false)
+                                : pageAsync("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
+                                        .orderByDescending("sys_created_on"), 0, JOURNAL_LOOKBACK, "element_id", "element", "value", "sys_created_on")
+                                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id"))
+                                        && values.get(column).equals(r.get("value"))
+                                        && r.get("sys_created_on").compareTo(JOURNAL_TIME.format(since.minusSeconds(300).atOffset(ZoneOffset.UTC))) >= 0));
+                        written.thenCompose(done -> done ? getAsync(t, id)
+                                        : uniqueNoteAttempt(t, id, column, values, since, attempt + 1))
+                                .whenComplete((r, x) -> {
+                                    if (x != null) {
+                                        next.completeExceptionally(HttpTransport.unwrap(x));
+                                    } else {
+                                        next.complete(r);
+                                    }
+                                });
+                    });
+                    return next;
+                });
+    }
+
+    /** A failure after which the write may be sent again: the server failed, did not answer, or asked to wait. */
+    private static boolean mayRetryNote(ApiException e) {
+        return switch (e.problem()) {
+            case TIMEOUT, UNREACHABLE, SERVER_ERROR, RATE_LIMITED -> true;
+            default -> false;
+        };
+    }
+
+    /** Failures that prove the server did not act: it asked to wait, or no connection was made. */
+    private static boolean surelyNotSent(ApiException e) {
+        return e.problem() == Problem.RATE_LIMITED;
     }
 
     public Optional<SnRecord> find(String table, String sysId, String... fields) {

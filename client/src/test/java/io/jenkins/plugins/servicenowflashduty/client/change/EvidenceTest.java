@@ -63,4 +63,28 @@ class EvidenceTest {
             assertTrue(sim.serviceNow().journal("change_request", c.sysId(), "work_notes").get(0).startsWith("Deployment evidence from Jenkins build"));
         }
     }
+
+    @Test
+    void aLostAnswerOrAServerErrorStillLeavesOneNote() {
+        try (Simulator sim = Simulator.start()) {
+            Changes changes = new Changes(SimulatedInstance.client(sim));
+            ChangeRef c = changes.open(ChangesTest.BUILD, ChangeRequest.normal("Deploy"));
+            Evidence e = new Evidence("shop/deploy #7", "https://ci.example.com/job/shop/job/deploy/7/", "successful", null, List.of(),
+                    List.of(), null, List.of());
+            // the server writes the note and the answer is lost: the next attempt finds it and sends nothing more
+            sim.faults().on("PATCH", "/api/now/table/change_request/").times(1).afterProcessing().drop();
+            changes.recordEvidenceAsync(c, e, null, null).join();
+            // a server error: nothing was written, so it is sent again
+            sim.faults().on("PATCH", "/api/now/table/change_request/").times(1).respond(503);
+            changes.recordEvidenceAsync(c, new Evidence("shop/deploy #8", "", "successful", null, List.of(), List.of(), null, List.of()),
+                    null, null).join();
+            List<String> notes = sim.serviceNow().journal("change_request", c.sysId(), "work_notes");
+            assertEquals(1, notes.stream().filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #7")).count(), notes.toString());
+            assertEquals(1, notes.stream().filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #8")).count(), notes.toString());
+            assertEquals(1, sim.requests().all().stream().filter(r -> r.method().equals("PATCH") && r.body().contains("shop/deploy #7")).count(),
+                    "found after the lost answer, not sent again");
+            assertEquals(2, sim.requests().all().stream().filter(r -> r.method().equals("PATCH") && r.body().contains("shop/deploy #8")).count(),
+                    "sent again after the 503");
+        }
+    }
 }
