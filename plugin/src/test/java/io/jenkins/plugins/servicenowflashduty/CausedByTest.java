@@ -13,6 +13,7 @@ import hudson.model.StringParameterValue;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -126,5 +127,20 @@ class CausedByTest {
         WorkflowRun bad = j.assertBuildStatus(Result.FAILURE, job("typo", "serviceNowIncident(causedBy: 'CHG0099999')").scheduleBuild2(0));
         j.assertLogContains("ServiceNow has no change CHG0099999", bad);
         j.assertLogNotContains("\tat ", bad);
+    }
+
+    @Test
+    void aDeploymentThatNeverRanCausedNothing() throws Exception {
+        sim.serviceNow().schedules().addSchedule("blackout", "Freeze", Instant.now().minusSeconds(3600),
+                Instant.now().plusSeconds(86_400), List.of());
+        WorkflowRun refused = j.assertBuildStatus(Result.FAILURE, job("refused", """
+                try {
+                  serviceNowCreateChange(plannedDurationMinutes: 30, checkConflicts: true) { echo 'deploying' }
+                } finally {
+                  serviceNowIncident()
+                }
+                """).scheduleBuild2(0));
+        j.assertLogContains("falls in the blackout 'Freeze'", refused);
+        assertEquals("", sim.serviceNow().records("incident").get(0).get("caused_by"), "a refused deployment changed nothing");
     }
 }

@@ -71,17 +71,17 @@ public final class DeployChanges {
     }
 
     /**
-     * The last change a build opened; with {@code deployedOnly}, the last one whose deployment ran to its close (a
-     * canceled change caused nothing).
+     * The last change a build opened whose deployment started (its block ran, or a step closed it); with
+     * {@code finished}, only one whose deployment ran to its close. A change refused or never approved caused nothing.
      */
-    static Optional<String> changeOf(Run<?, ?> run, boolean deployedOnly) {
+    static Optional<String> changeOf(Run<?, ?> run, boolean finished) {
         TicketsAction tickets = run.getAction(TicketsAction.class);
         if (tickets == null) {
             return Optional.empty();
         }
         return tickets.getTickets().stream()
                 .filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created"))
-                .filter(t -> !deployedOnly || t.getActions().contains("closed"))
+                .filter(t -> t.getActions().contains("closed") || !finished && t.getActions().contains("implementing"))
                 .reduce((a, b) -> b).map(TicketEntry::getNumber);
     }
 }
