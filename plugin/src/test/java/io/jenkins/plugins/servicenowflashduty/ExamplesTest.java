@@ -18,6 +18,8 @@ import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolic
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -104,6 +106,31 @@ class ExamplesTest {
         j.buildAndAssertSuccess(p);
         assertEquals("6", incidents().get(0).get("state"), "the next green build resolved the incident");
         assertTrue(sim.flashduty().alerts().get(0).recovered());
+    }
+
+    @Test
+    void changeWindowWaitsForTheStartAndABlackoutStopsIt() throws Exception {
+        WorkflowJob p = example("change-window");
+        p.addProperty(new ParametersDefinitionProperty(new StringParameterDefinition("START", "")));
+        script(p, "deploy.sh", "echo \"deploying under $SERVICENOW_CHANGE_NUMBER at $(date +%s)\"");
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(20); // after the approval, which takes a poll or two
+        WorkflowRun ok = j.assertBuildStatusSuccess(p.scheduleBuild2(0, new ParametersAction(new StringParameterValue("START", start.toString()))));
+        Map<String, String> change = onlyChange();
+        j.assertLogContains("waiting for its planned window", ok);
+        String log = JenkinsRule.getLog(ok);
+        long deployedAt = Long.parseLong(log.replaceAll("(?s).*deploying under " + change.get("number") + " at (\\d+).*", "$1"));
+        assertTrue(deployedAt >= start.getEpochSecond(), "deployed at " + deployedAt + ", the window opens at " + start.getEpochSecond());
+        assertEquals("3", change.get("state"));
+
+        sim.serviceNow().schedules().addSchedule("blackout", "Release freeze", Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(86_400), List.of("orders-db"));
+        WorkflowRun stopped = j.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0,
+                new ParametersAction(new StringParameterValue("START", Instant.now().plusSeconds(60).toString()))));
+        j.assertLogContains("falls in the blackout 'Release freeze'", stopped);
+        j.assertLogNotContains("deploying under", stopped);
+        assertEquals("4", sim.serviceNow().records("change_request").get(1).get("state"));
+        // the refused change deployed nothing: the incident goes to the job's last deployment, build #1 a minute ago
+        assertEquals(change.get("sys_id"), incidents().get(0).get("caused_by"));
     }
 
     @Test
