@@ -5,8 +5,6 @@ import hudson.Extension;
 import hudson.model.EnvironmentContributor;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
-import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 
 /**
  * {@code SERVICENOW_CHANGE_NUMBER} and {@code SERVICENOW_CHANGE_URL} for the rest of the build once a change block has
@@ -16,14 +14,9 @@ import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 public final class ChangeEnvironment extends EnvironmentContributor {
     @Override
     public void buildEnvironmentFor(Run r, EnvVars envs, TaskListener listener) {
-        TicketsAction tickets = r.getAction(TicketsAction.class);
-        if (tickets == null) {
-            return;
-        }
-        tickets.getTickets().stream().filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created"))
-                .reduce((a, b) -> b).ifPresent(t -> {
-                    envs.put("SERVICENOW_CHANGE_NUMBER", t.getNumber());
-                    envs.put("SERVICENOW_CHANGE_URL", t.getUrl());
-                });
+        DeployChanges.lastOpened(r).ifPresent(t -> {
+            envs.put("SERVICENOW_CHANGE_NUMBER", t.getNumber());
+            envs.put("SERVICENOW_CHANGE_URL", t.getUrl());
+        });
     }
 }

@@ -20,6 +20,7 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
@@ -351,13 +352,13 @@ final class CreateChangeExecution extends StepExecution {
         Duration left = window.untilStart(at);
         if (left.isZero()) {
             Duration waited = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - windowWaitSince));
-            log().action("ServiceNow", Messages.CreateChangeStep_windowOpen(now.number(), window.describe(), words(waited)));
-            ChangeTickets.timeline(getContext(), now.number(), Messages.CreateChangeStep_windowOpenEvent(words(waited)));
+            log().action("ServiceNow", Messages.CreateChangeStep_windowOpen(now.number(), window.describe(), Texts.duration(waited)));
+            ChangeTickets.timeline(getContext(), now.number(), Messages.CreateChangeStep_windowOpenEvent(Texts.duration(waited)));
             proceed(changes, now);
             return;
         }
         if (windowTimer == null) { // said once per run of the controller, not at every recheck
-            log().action("ServiceNow", Messages.CreateChangeStep_waitingForWindow(now.number(), window.describe(), words(left)));
+            log().action("ServiceNow", Messages.CreateChangeStep_waitingForWindow(now.number(), window.describe(), Texts.duration(left)));
             ChangeTickets.timeline(getContext(), now.number(), Messages.CreateChangeStep_waitingForWindowEvent(window.describe()));
         }
         long delay = Math.min(left.toMillis(), WINDOW_RECHECK.toMillis());
@@ -369,18 +370,6 @@ final class CreateChangeExecution extends StepExecution {
 
     /** How often a wait for the window reads the change again before its start. */
     static final Duration WINDOW_RECHECK = Duration.ofMinutes(10);
-
-    /** {@code 2 h 5 min}, {@code 3 min 12 s}, {@code 40 s}. */
-    static String words(Duration d) {
-        long s = d.toSeconds();
-        if (s >= 3600) {
-            return s / 3600 + " h " + s % 3600 / 60 + " min";
-        }
-        if (s >= 60) {
-            return s / 60 + " min " + s % 60 + " s";
-        }
-        return s + " s";
-    }
 
     /** Approved and inside its window (or not waiting for one): the step returns the change, or the block runs. */
     private void proceed(Changes changes, ChangeRef known) throws Exception {

@@ -70,6 +70,13 @@ public final class DeployChanges {
         return Optional.empty();
     }
 
+    /** The last change a build opened, whatever became of it. */
+    static Optional<TicketEntry> lastOpened(Run<?, ?> run) {
+        TicketsAction tickets = run.getAction(TicketsAction.class);
+        return tickets == null ? Optional.empty() : tickets.getTickets().stream()
+                .filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created")).reduce((a, b) -> b);
+    }
+
     /**
      * The last change a build opened whose deployment started (its block ran, or a step closed it); with
      * {@code finished}, only one whose deployment ran to its close. A change refused or never approved caused nothing.

@@ -155,8 +155,13 @@ public final class Changes {
     /** The deployment starts: Scheduled becomes Implement (Open becomes Work in Progress in the legacy model). */
     public ChangeRef startImplementation(ChangeRef change) {
         // one decision for both forms: read the change, then implementFrom
+        return join(refreshAsync(change).thenCompose(this::implementFrom));
+    }
+
+    /** Waits for an asynchronous operation, failing with its own exception (its sentence), not the JDK's wrapper. */
+    private static <T> T join(CompletableFuture<T> operation) {
         try {
-            return refreshAsync(change).thenCompose(this::implementFrom).join();
+            return operation.join();
         } catch (CompletionException e) {
             if (HttpTransport.unwrap(e) instanceof RuntimeException failure) {
                 throw failure;
@@ -291,14 +296,7 @@ public final class Changes {
      * repeated) and the actual start and end ({@code work_start}, {@code work_end}).
      */
     public void recordEvidence(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd) {
-        try {
-            recordEvidenceAsync(change, evidence, workStart, workEnd).join();
-        } catch (CompletionException e) {
-            if (HttpTransport.unwrap(e) instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw e;
-        }
+        join(recordEvidenceAsync(change, evidence, workStart, workEnd));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.servicenowflashduty.client.change;
 
+import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -46,7 +47,7 @@ public record Evidence(String build, String buildUrl, String result, Duration de
         StringBuilder s = new StringBuilder("Deployment evidence from Jenkins build ").append(build).append('\n');
         s.append("Result: ").append(result).append('\n');
         if (deployment != null) {
-            s.append("Deployment took: ").append(words(deployment)).append('\n');
+            s.append("Deployment took: ").append(Texts.duration(deployment)).append('\n');
         }
         s.append("Agents: ").append(agents.isEmpty() ? "none recorded" : String.join(", ", agents)).append('\n');
         s.append("Tests: ").append(tests == null ? "no test report recorded"
@@ -90,10 +91,5 @@ public record Evidence(String build, String buildUrl, String result, Duration de
             return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
         }
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-    }
-
-    static String words(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600 ? s / 3600 + " h " + s % 3600 / 60 + " min" : s >= 60 ? s / 60 + " min " + s % 60 + " s" : s + " s";
     }
 }
