@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -91,5 +92,42 @@ public class ApprovalRestartTest {
             j.assertLogContains("deploying " + c.get("number"), r);
             assertEquals("3", c.get("state"));
         });
+    }
+
+    @Test
+    public void aRestartWhileTheChangeIsClosedWritesTheEvidenceOnce() throws Throwable {
+        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
+        sessions.then(j -> {
+            Sandbox.configure(sim);
+            WorkflowJob p = j.createProject(WorkflowJob.class, "closing");
+            p.setDefinition(new CpsFlowDefinition("""
+                    serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) {
+                      echo 'DEPLOYING'
+                      sleep 2
+                    }
+                    """, true));
+            WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("DEPLOYING", r);
+            // the evidence reaches ServiceNow, and its answer is lost in the restart
+            sim.faults().on("PATCH", "/api/now/table/change_request/").times(1).afterProcessing().delay(Duration.ofSeconds(90));
+            Map<String, String> c = sim.serviceNow().records("change_request").get(0);
+            long until = System.currentTimeMillis() + 30_000;
+            while (evidenceNotes(c).isEmpty() && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
+            assertEquals(1, evidenceNotes(c).size());
+        });
+        sessions.then(j -> {
+            WorkflowRun r = j.jenkins.getItemByFullName("closing", WorkflowJob.class).getBuildByNumber(1);
+            j.assertBuildStatusSuccess(j.waitForCompletion(r));
+            Map<String, String> c = sim.serviceNow().records("change_request").get(0);
+            assertEquals("3", c.get("state"));
+            assertEquals("found after the restart, not written again", 1, evidenceNotes(c).size());
+        });
+    }
+
+    private List<String> evidenceNotes(Map<String, String> change) {
+        return sim.serviceNow().journal("change_request", change.get("sys_id"), "work_notes").stream()
+                .filter(n -> n.startsWith("Deployment evidence from Jenkins build")).toList();
     }
 }

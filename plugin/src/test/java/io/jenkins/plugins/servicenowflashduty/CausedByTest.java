@@ -127,6 +127,12 @@ class CausedByTest {
         WorkflowRun bad = j.assertBuildStatus(Result.FAILURE, job("typo", "serviceNowIncident(causedBy: 'CHG0099999')").scheduleBuild2(0));
         j.assertLogContains("ServiceNow has no change CHG0099999", bad);
         j.assertLogNotContains("\tat ", bad);
+        // a queued raise is checked before it is queued, not dropped at its delivery
+        int incidents = sim.serviceNow().records("incident").size();
+        WorkflowRun queued = j.assertBuildStatus(Result.FAILURE, job("typo-durable",
+                "serviceNowIncident(causedBy: 'CHG0099998', durable: true)").scheduleBuild2(0));
+        j.assertLogContains("ServiceNow has no change CHG0099998", queued);
+        assertEquals(incidents, sim.serviceNow().records("incident").size());
     }
 
     @Test

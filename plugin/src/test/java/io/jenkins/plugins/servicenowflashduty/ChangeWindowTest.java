@@ -153,6 +153,46 @@ class ChangeWindowTest {
     }
 
     @Test
+    void aChangeCanceledInServiceNowDuringTheWaitIsNotDeployed() throws Exception {
+        Instant start = now.plusSeconds(6);
+        WorkflowJob p = j.createProject(WorkflowJob.class, "canceled-while-waiting");
+        p.setDefinition(new CpsFlowDefinition("""
+                serviceNowCreateChange(plannedStart: '%s', plannedEnd: '%s', waitForApproval: true, waitForWindow: true, pollIntervalSeconds: 1) {
+                  echo 'DEPLOYING'
+                }
+                """.formatted(start, start.plus(Duration.ofHours(1))), true));
+        WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("waiting for its planned window", r);
+        Map<String, String> c = theChange();
+        // canceled by a person: the approval field stays "approved", only the state says it is over
+        sim.serviceNow().overwrite("change_request", c.get("sys_id"), Map.of("state", "4"));
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
+        j.assertLogContains("Change " + c.get("number") + " was Canceled in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
+        j.assertLogNotContains("DEPLOYING", r);
+        assertEquals("4", theChange().get("state"));
+        j.assertLogNotContains("\tat ", r);
+    }
+
+    @Test
+    void aChangeMovedToReviewDuringTheWaitIsNotDeployed() throws Exception {
+        Instant start = now.plusSeconds(6);
+        WorkflowJob p = j.createProject(WorkflowJob.class, "reviewed-while-waiting");
+        p.setDefinition(new CpsFlowDefinition("""
+                serviceNowCreateChange(plannedStart: '%s', plannedEnd: '%s', waitForApproval: true, waitForWindow: true, pollIntervalSeconds: 1) {
+                  echo 'DEPLOYING'
+                }
+                """.formatted(start, start.plus(Duration.ofHours(1))), true));
+        WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("waiting for its planned window", r);
+        Map<String, String> c = theChange();
+        sim.serviceNow().overwrite("change_request", c.get("sys_id"), Map.of("state", "0"));
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
+        j.assertLogContains("Change " + c.get("number") + " was Review in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
+        j.assertLogNotContains("DEPLOYING", r);
+        assertEquals("0", theChange().get("state"), "a change someone else moved on is left where they put it");
+    }
+
+    @Test
     void aWindowAlreadyOverRefusesTheDeployment() throws Exception {
         WorkflowRun r = run("""
                 serviceNowCreateChange(plannedStart: '%s', plannedEnd: '%s', waitForWindow: true) { echo 'DEPLOYING' }

@@ -121,6 +121,19 @@ class DeploymentEventsTest {
     }
 
     @Test
+    void aPushUrlThatIsNotOneCostsAConsoleLineWithoutTheUrl() throws Exception {
+        SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "fd-bad",
+                "not a push URL", Secret.fromString("/event/push/change/standard?integration_key=k3y-in-the-url")));
+        SystemCredentialsProvider.getInstance().save();
+        FlashdutyConfiguration.get().setChangeEventsCredentialsId("fd-bad");
+        WorkflowRun r = run("flashdutyDeployment(title: 'Deploy web') { echo 'DEPLOYING' }", Result.SUCCESS);
+        j.assertLogContains("DEPLOYING", r);
+        j.assertLogContains("Flashduty: could not record jenkins:" + r.getParent().getFullName() + "#1 as Processing on Flashduty (the deployment goes on): ", r);
+        j.assertLogNotContains("k3y-in-the-url", r);
+        assertEquals(0, sim.flashduty().changes().size());
+    }
+
+    @Test
     void aDeploymentWithoutServiceNowIsProcessingThenDone() throws Exception {
         WorkflowRun r = run("flashdutyDeployment(title: 'Deploy web', labels: [env: 'prod']) { echo 'DEPLOYING' }", Result.SUCCESS);
         Change c = awaitChange("Done");

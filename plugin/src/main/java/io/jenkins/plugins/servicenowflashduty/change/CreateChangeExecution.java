@@ -84,6 +84,12 @@ final class CreateChangeExecution extends StepExecution {
     private volatile boolean readySent;
     /** When the block started (epoch millis), kept across a restart for the change's actual start; 0 before. */
     private volatile long bodyStartedAt;
+    /**
+     * When the block ended (epoch millis), 0 before: the change's actual end, and after a restart while closing, the
+     * evidence (the same note, with the same end) is looked for before it is sent again.
+     */
+    private volatile long bodyEndedAt;
+    private volatile boolean evidenceWritten;
     private volatile ChangeRef change;
     private volatile ApprovalWait wait;
     /** Why the body ended, for a close that a restart interrupted: null for success. */
@@ -98,6 +104,8 @@ final class CreateChangeExecution extends StepExecution {
     private transient volatile BuildContext facts;
     /** When the block started in this run of the controller ({@link System#nanoTime()}), 0 when unknown. */
     private transient volatile long bodyStarted;
+    /** This run of the controller resumed a close that an earlier one began. */
+    private transient volatile boolean closeResumed;
     /** How long after the move to Implement the change is taken as the step left it, without reading it again. */
     private static final long CURRENT_FOR_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -166,8 +174,7 @@ final class CreateChangeExecution extends StepExecution {
         if (!c.ignoredFields().isEmpty()) {
             log().action("ServiceNow", Messages.CreateChangeStep_ignoredFields(String.join(", ", c.ignoredFields())));
         }
-        plan(changes);
-        submitted(changes);
+        plan(changes, () -> submitted(changes));
     }
 
     /** A change event for Flashduty, when the admin set up change events; never fails the step. */
@@ -188,34 +195,46 @@ final class CreateChangeExecution extends StepExecution {
     }
 
     /**
-     * Before approval is asked for: the change's further items, its first free slot, and ServiceNow's conflict check.
-     * A conflict that refuses the deployment cancels the change (it will not be carried out) and ends the step with
-     * the reason. Repeated as a whole after a restart during opening: each part may run twice without harm.
+     * Before approval is asked for: the change's further items, its first free slot, and ServiceNow's conflict check;
+     * then {@code next}. ServiceNow's workers and checks are awaited on timers, without holding one of the plugin's
+     * threads for the seconds (or minutes) they take. A conflict that refuses the deployment cancels the change (it
+     * will not be carried out) and ends the step with the reason. Repeated as a whole after a restart during opening:
+     * each part may run twice without harm.
      */
-    private void plan(Changes changes) throws Exception {
+    private void plan(Changes changes, Work next) throws Exception {
         Scheduling s = scheduling();
         if (!s.any()) {
+            next.run();
             return;
         }
         ChangeScheduling scheduler = changes.scheduling();
+        CompletableFuture<Void> items = s.configurationItems().isEmpty() ? CompletableFuture.completedFuture(null)
+                : scheduler.addConfigurationItemsAsync(change, s.configurationItems());
+        then(items, added -> {
+            if (!s.configurationItems().isEmpty()) {
+                log().action("ServiceNow", Messages.CreateChangeStep_itemsAdded(change.number(), String.join(", ", s.configurationItems())));
+            }
+            then(s.firstAvailable() ? scheduler.firstAvailableAsync(change) : CompletableFuture.completedFuture(null), slot -> {
+                if (slot != null) {
+                    log().action("ServiceNow", Messages.CreateChangeStep_scheduled(change.number(), slot.describe()));
+                    ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_scheduledEvent(slot.describe()));
+                }
+                if (!s.checkConflicts()) {
+                    next.run();
+                    return;
+                }
+                ChangeWindow window = slot != null ? slot : scheduler.planned(change).window();
+                then(scheduler.checkConflictsAsync(change, window), conflicts -> {
+                    checked(changes, window, conflicts);
+                    next.run();
+                });
+            });
+        });
+    }
+
+    /** What the conflict check found: printed, and refusing the deployment where the rules say so. */
+    private void checked(Changes changes, ChangeWindow window, List<Conflict> conflicts) throws Exception {
         StepLog log = log();
-        if (!s.configurationItems().isEmpty()) {
-            scheduler.addConfigurationItems(change, s.configurationItems());
-            log.action("ServiceNow", Messages.CreateChangeStep_itemsAdded(change.number(), String.join(", ", s.configurationItems())));
-        }
-        ChangeWindow window = null;
-        if (s.firstAvailable()) {
-            window = scheduler.firstAvailable(change);
-            log.action("ServiceNow", Messages.CreateChangeStep_scheduled(change.number(), window.describe()));
-            ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_scheduledEvent(window.describe()));
-        }
-        if (!s.checkConflicts()) {
-            return;
-        }
-        if (window == null) {
-            window = scheduler.planned(change).window();
-        }
-        List<Conflict> conflicts = scheduler.checkConflicts(change, window);
         if (conflicts.isEmpty()) {
             log.action("ServiceNow", Messages.CreateChangeStep_noConflicts(change.number(), window.describe()));
             ChangeTickets.timeline(getContext(), change.number(), Messages.CreateChangeStep_noConflictsEvent());
@@ -227,14 +246,30 @@ final class CreateChangeExecution extends StepExecution {
                     conflicts.stream().map(Conflict::describe).distinct().collect(Collectors.joining("; "))));
         }
         ChangeType type = ChangeType.parse(change.type());
-        Optional<String> refusal = ChangeScheduling.refusal(change, type, conflicts, s.failOnConflict());
+        Optional<String> refusal = ChangeScheduling.refusal(change, type, conflicts, scheduling().failOnConflict());
         if (refusal.isPresent()) {
-            refuse(changes, refusal.get());
-            return;
+            refuse(changes, refusal.get()); // ends the step
         }
         if (type == ChangeType.EMERGENCY && conflicts.stream().anyMatch(Conflict::isBlackout)) {
             log.action("ServiceNow", Messages.CreateChangeStep_emergencyInBlackout(change.number()));
         }
+    }
+
+    /** Goes on with what an asynchronous call answered, on the plugin's pool; its failure ends the step. */
+    private <T> void then(CompletableFuture<T> call, Next<T> next) {
+        call.whenComplete((value, failure) -> background(() -> {
+            if (failure != null) {
+                throw StepFailures.unwrap(failure);
+            }
+            if (!cancelIfStopped()) {
+                next.accept(value);
+            }
+        }));
+    }
+
+    @FunctionalInterface
+    private interface Next<T> {
+        void accept(T value) throws Exception;
     }
 
     /** The deployment may not run: the change is canceled with the reason, and the step ends with it. */
@@ -332,7 +367,12 @@ final class CreateChangeExecution extends StepExecution {
         ChangeRef now = planned.change();
         ChangeWindow window = planned.window();
         change = now;
-        if (!now.state().approved() && !"approved".equals(now.approval())) {
+        if (now.state().ended() || now.state() == ChangeState.REVIEW) {
+            String reason = Messages.CreateChangeStep_movedOnWhileWaiting(now.number(), now.state().label());
+            tell(ChangeStatus.CANCELED, null, reason, "not deployed");
+            throw new AbortException(reason);
+        }
+        if (!Changes.deployable(now)) {
             throw new AbortException(waitForApproval || now.state().ended()
                     ? Messages.CreateChangeStep_notApprovedAnyMore(now.number(), now.state().label())
                     : Messages.CreateChangeStep_notApprovedYet(now.number(), now.state().label()));
@@ -420,7 +460,9 @@ final class CreateChangeExecution extends StepExecution {
             stage = Stage.CLOSING;
             bodyAborted = failure instanceof FlowInterruptedException;
             bodyFailure = failure == null ? null : describe(failure);
+            bodyEndedAt = System.currentTimeMillis();
         }
+        getContext().saveState(); // the stage and the end, so a restart while closing writes the same evidence once
         background(() -> close(result, failure));
     }
 
@@ -456,16 +498,24 @@ final class CreateChangeExecution extends StepExecution {
      * actual start and end. A report: when it cannot be written, the console says so and the change is closed all the same.
      */
     private CompletableFuture<Void> recordEvidence(Changes changes, BuildContext context) throws Exception {
+        if (evidenceWritten) {
+            return CompletableFuture.completedFuture(null); // before a restart
+        }
         long started = bodyStartedAt;
-        Instant end = Instant.now();
+        long ended = bodyEndedAt;
+        Instant end = ended == 0 ? Instant.now() : Instant.ofEpochMilli(ended);
+        // a close that resumes after a restart may follow an evidence write whose answer was lost
+        boolean resumed = closeResumed;
         Duration took = started == 0 ? null : Duration.between(Instant.ofEpochMilli(started), end);
         Evidence evidence = DeployEvidence.of(getContext().get(Run.class), context.displayName(), context.buildUrl(),
                 bodyFailure == null ? "successful" : "unsuccessful: " + bodyFailure, took, getContext().get(FlowNode.class));
         StepLog log = log();
         String number = change.number();
         // sent without holding a thread: a thousand deployments ending together must not queue on the plugin's pool
-        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end).handle((written, e) -> {
+        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end,
+                resumed ? end : null).handle((written, e) -> {
             if (e == null) {
+                evidenceWritten = true;
                 log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(), evidence.artifacts().size(),
                         evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
             } else {
@@ -625,13 +675,15 @@ final class CreateChangeExecution extends StepExecution {
                         Messages.CreateChangeStep_restartedWhileOpening(correlationId)));
                 log().action("ServiceNow", "resuming with change " + change.number() + " " + change.url());
                 events = new DeploymentEvents(change.number(), eventTitle, durableEvents);
-                plan(changes);
-                submitted(changes);
+                plan(changes, () -> submitted(changes));
             });
             case WAITING -> background(this::listen);
             case WINDOW -> background(this::awaitWindow);
             case IMPLEMENTING -> background(() -> proceed(changes(), change));
-            case CLOSING -> background(() -> close(null, null));
+            case CLOSING -> background(() -> {
+                closeResumed = true;
+                close(null, null);
+            });
             default -> {
                 // BODY: the body resumes by itself and its callback closes the change; DONE: nothing left
             }

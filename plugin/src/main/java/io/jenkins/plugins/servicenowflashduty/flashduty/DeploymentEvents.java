@@ -8,13 +8,13 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.DeployEvents;
 import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyChangeEvents;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
-import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
 import java.io.Serializable;
@@ -92,7 +92,7 @@ public final class DeploymentEvents implements Serializable {
         Optional<FlashdutyChangeEvents> to;
         try {
             to = Clients.get().changeEvents(config, run);
-        } catch (ConfigurationException e) {
+        } catch (ConfigurationException | ApiException e) { // e.g. a push URL that is not one: its sentence, never the URL
             log.action("Flashduty", Messages.DeploymentEvents_notSent(status.wire(), changeKey, e.getMessage()));
             return;
         }
@@ -102,16 +102,18 @@ public final class DeploymentEvents implements Serializable {
         FlashdutyChangeEvents client = to.get().withRetry(PATIENCE);
         ChangeEvent sent = event;
         CompletableFuture<Void> before = last == null ? CompletableFuture.completedFuture(null) : last;
-        last = before.handleAsync((ok, ignored) -> {
-            try {
-                client.push(sent);
-            } catch (ApiException e) {
-                log.action("Flashduty", Messages.DeploymentEvents_notSent(status.wire(), changeKey, e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not send a change event", e);
+        // after the earlier event, whatever became of it; the request and its retries wait on timers, holding no thread
+        last = before.handle((ok, ignored) -> null).thenCompose(ignored -> client.pushAsync(sent)).handle((ok, failure) -> {
+            if (failure != null) {
+                Throwable cause = HttpTransport.unwrap(failure);
+                if (cause instanceof ApiException e) {
+                    log.action("Flashduty", Messages.DeploymentEvents_notSent(status.wire(), changeKey, e.getMessage()));
+                } else {
+                    LOG.log(Level.WARNING, "could not send a change event", cause);
+                }
             }
             return null;
-        }, PluginThreads.background());
+        });
     }
 
     /** The events sent so far, for tests and for a step that wants them out before it ends. */

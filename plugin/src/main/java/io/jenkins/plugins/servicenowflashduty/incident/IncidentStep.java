@@ -12,7 +12,11 @@ import io.jenkins.plugins.servicenowflashduty.ServiceNowStepBase;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketEntry;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
 import io.jenkins.plugins.servicenowflashduty.change.DeployChanges;
+import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.delivery.QueuedWrites;
+import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
+import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
+import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.CausedBy;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentOutcome;
 import io.jenkins.plugins.servicenowflashduty.client.incident.IncidentRequest;
@@ -238,6 +242,9 @@ public final class IncidentStep extends ServiceNowStepBase {
         BuildContext build = BuildFacts.of(run, env);
         ServiceNowClient client = client(instance, context, isVerbose()); // the credentials this build may use, checked now
         CausedBy cause = verb.equals("raise") ? cause(run) : null;
+        if (durable && cause != null && cause.explicit()) {
+            cause = checkedNow(client, cause);
+        }
         if (durable) {
             return StepQueue.queue(context, "ServiceNow", verb.equals("resolve")
                     ? QueuedWrites.resolve(instance.getName(), build, correlationId, closeCode, closeNotes)
@@ -274,6 +281,22 @@ public final class IncidentStep extends ServiceNowStepBase {
         }
         Duration window = causedByWithinHours == null ? DeployChanges.DEFAULT_WINDOW : Duration.ofHours(causedByWithinHours);
         return DeployChanges.causeOf(run, window).map(n -> new CausedBy(n, false)).orElse(null);
+    }
+
+    /**
+     * A change named for a queued raise is looked up now, once and without retries: a mistyped one fails the step
+     * here rather than the delivery later. When ServiceNow cannot be asked now, the delivery links the change when it
+     * can be read then, and raises the incident either way.
+     */
+    private static CausedBy checkedNow(ServiceNowClient client, CausedBy cause) throws AbortException {
+        try {
+            new Changes(client.withRetry(RetryPolicy.none())).find(cause.change());
+        } catch (ApiException e) {
+            if (e.problem() == Problem.NOT_FOUND || e.problem() == Problem.INVALID_INPUT) {
+                throw new AbortException(e.getMessage());
+            }
+        }
+        return new CausedBy(cause.change(), false);
     }
 
     private IncidentRequest request(ServiceNowInstance instance, BuildContext build, Run<?, ?> run, EnvVars env) {

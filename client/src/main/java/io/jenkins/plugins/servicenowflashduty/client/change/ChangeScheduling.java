@@ -5,7 +5,8 @@ import static io.jenkins.plugins.servicenowflashduty.client.http.ApiException.in
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
-import io.jenkins.plugins.servicenowflashduty.client.http.Sleeper;
+import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
+import io.jenkins.plugins.servicenowflashduty.client.http.Timers;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
@@ -21,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -34,20 +38,24 @@ public final class ChangeScheduling {
     /** How long a conflict check may run before it is canceled. */
     public static final Duration CHECK_TIMEOUT = Duration.ofMinutes(5);
     private static final DateTimeFormatter SPAN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     private static final String JOB_COMPLETE = "2";
     private static final String JOB_CANCELED = "3";
 
     private final ServiceNowClient client;
-    private final Sleeper sleeper;
+    private final BiConsumer<Duration, Runnable> pause;
     private final Supplier<Instant> clock;
 
     public ChangeScheduling(ServiceNowClient client) {
-        this(client, Sleeper.REAL, Instant::now);
+        this(client, (d, task) -> Timers.after(d.toMillis(), task), Instant::now);
     }
 
-    public ChangeScheduling(ServiceNowClient client, Sleeper sleeper, Supplier<Instant> clock) {
+    /**
+     * @param pause runs a task after a pause without holding a thread while it waits (a check may take minutes)
+     */
+    public ChangeScheduling(ServiceNowClient client, BiConsumer<Duration, Runnable> pause, Supplier<Instant> clock) {
         this.client = client;
-        this.sleeper = sleeper;
+        this.pause = pause;
         this.clock = clock;
     }
 
@@ -64,6 +72,14 @@ public final class ChangeScheduling {
 
     /** Associates configuration items (by name or sys_id) with the change as affected items, for conflict detection. */
     public void addConfigurationItems(ChangeRef change, List<String> names) {
+        Changes.join(addConfigurationItemsAsync(change, names));
+    }
+
+    /**
+     * {@link #addConfigurationItems}: the items are looked up and the association asked for at once; the future ends
+     * when ServiceNow's worker has made it, without a thread held meanwhile.
+     */
+    public CompletableFuture<Void> addConfigurationItemsAsync(ChangeRef change, List<String> names) {
         List<String> ids = new ArrayList<>();
         for (String name : names) {
             if (name != null && !name.isBlank()) {
@@ -71,12 +87,12 @@ public final class ChangeScheduling {
             }
         }
         if (ids.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         String what = "add configuration items to change " + change.number();
         JsonNode accepted = client.changeApi("POST", change.sysId(), "ci", Map.of("cmdb_ci_sys_ids", String.join(",", ids),
                 "association_type", "affected"), what).orElseThrow(() -> missing(what));
-        awaitWorker(accepted, change, what); // associated before the conflict check looks at them
+        return awaitWorker(accepted, what); // associated before the conflict check looks at them
     }
 
     /**
@@ -84,42 +100,33 @@ public final class ChangeScheduling {
      * {@link #CHECK_TIMEOUT}, after which the check is canceled).
      *
      * @throws ApiException {@link Problem#NOT_FOUND} when the instance has no conflict detection, {@link Problem#INVALID_INPUT}
-     *     when the change has no planned window, {@link Problem#TIMEOUT}, {@link Problem#INTERRUPTED}
+     *     when the change has no planned window, {@link Problem#TIMEOUT}
      */
     public List<Conflict> checkConflicts(ChangeRef change, ChangeWindow window) {
+        return Changes.join(checkConflictsAsync(change, window));
+    }
+
+    /** {@link #checkConflicts}: the check is started at once, and its end awaited on timers, without a thread. */
+    public CompletableFuture<List<Conflict>> checkConflictsAsync(ChangeRef change, ChangeWindow window) {
         if (!window.hasStart() || window.end() == null) {
             throw invalidInput("Conflicts are checked for a planned window; give change " + change.number()
                     + " a planned start and end (plannedStart:, plannedEnd: or plannedDurationMinutes:).");
         }
         String what = "check conflicts of change " + change.number();
-        client.changeApi("POST", change.sysId(), "conflict", null, what).orElseThrow(() -> missing("check conflicts of change " + change.number()));
-        Instant deadline = clock.get().plus(CHECK_TIMEOUT);
-        Duration pause = Duration.ofMillis(500);
-        try {
-            while (true) {
-                JsonNode status = client.changeApi("GET", change.sysId(), "conflict", null, what)
-                        .orElseThrow(() -> missing("check conflicts of change " + change.number()));
-                String job = text(status.path("job_status"));
-                if (job.equals(JOB_COMPLETE)) {
-                    return conflicts(status.path("conflicts"), window);
-                }
-                if (job.equals(JOB_CANCELED)) {
-                    throw new ApiException(Problem.REFUSED, 0, "ServiceNow's conflict check of change " + change.number()
-                            + " was canceled before it finished; run the build again to check once more.");
-                }
-                if (!clock.get().isBefore(deadline)) {
-                    cancelQuietly(change, what);
-                    throw new ApiException(Problem.TIMEOUT, 0, "ServiceNow's conflict check of change " + change.number() + " did not finish within "
-                            + CHECK_TIMEOUT.toMinutes() + " minutes, so it was canceled; the deployment does not run unchecked.");
-                }
-                sleeper.sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+        client.changeApi("POST", change.sysId(), "conflict", null, what).orElseThrow(() -> missing(what));
+        String path = Tables.sysId(change.sysId()) + "/conflict";
+        return poll(path, what, Duration.ofMillis(500), status -> {
+            String job = text(status.path("job_status"));
+            if (job.equals(JOB_CANCELED)) {
+                throw new ApiException(Problem.REFUSED, 0, "ServiceNow's conflict check of change " + change.number()
+                        + " was canceled before it finished; run the build again to check once more.");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return job.equals(JOB_COMPLETE) ? Optional.of(conflicts(status.path("conflicts"), window)) : Optional.empty();
+        }, () -> {
             cancelQuietly(change, what);
-            throw new ApiException(Problem.INTERRUPTED, 0, "The conflict check of change " + change.number() + " was interrupted.");
-        }
+            return new ApiException(Problem.TIMEOUT, 0, "ServiceNow's conflict check of change " + change.number() + " did not finish within "
+                    + CHECK_TIMEOUT.toMinutes() + " minutes, so it was canceled; the deployment does not run unchecked.");
+        });
     }
 
     private void cancelQuietly(ChangeRef change, String what) {
@@ -135,55 +142,93 @@ public final class ChangeScheduling {
      * when it has none), and waits for ServiceNow's worker to do it. The change needs a configuration item.
      */
     public ChangeWindow firstAvailable(ChangeRef change) {
+        return Changes.join(firstAvailableAsync(change));
+    }
+
+    /** {@link #firstAvailable}, with ServiceNow's worker awaited on timers, without a thread. */
+    public CompletableFuture<ChangeWindow> firstAvailableAsync(ChangeRef change) {
         ChangeWindow before = planned(change).window();
         Duration length = before.hasStart() && before.end() != null ? Duration.between(before.start(), before.end()) : Duration.ofHours(1);
         String what = "schedule change " + change.number() + " into its first available slot";
         JsonNode accepted = client.changeApi("PATCH", change.sysId(), "schedule/first_available",
                 Map.of("duration_in_seconds", Long.toString(length.toSeconds())), what).orElseThrow(() -> missing(what));
-        awaitWorker(accepted, change, what);
-        ChangeWindow window = planned(change).window();
-        if (!window.hasStart()) {
-            throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow scheduled change " + change.number()
-                    + " but it has no planned start afterwards; check the change in ServiceNow.");
-        }
-        return window;
+        return awaitWorker(accepted, what)
+                .thenCompose(done -> client.getAsync(Changes.TABLE, change.sysId(), "start_date", "end_date"))
+                .thenApply(r -> {
+                    ChangeWindow window = ChangeWindow.of(r);
+                    if (!window.hasStart()) {
+                        throw new ApiException(Problem.UNEXPECTED_RESPONSE, 0, "ServiceNow scheduled change " + change.number()
+                                + " but it has no planned start afterwards; check the change in ServiceNow.");
+                    }
+                    return window;
+                });
     }
 
     /**
      * Waits for a Change API worker ({@code /change/worker/{sys_id}}) to finish: state 3 (Complete), or 4 (Error) with its
      * messages as the sentence.
      */
-    private void awaitWorker(JsonNode accepted, ChangeRef change, String what) {
+    private CompletableFuture<Void> awaitWorker(JsonNode accepted, String what) {
         String workerId = text(accepted.path("worker").path("sysId"));
         if (workerId.isEmpty()) {
-            return; // answered at once, without a worker
+            return CompletableFuture.completedFuture(null); // answered at once, without a worker
         }
-        Instant deadline = clock.get().plus(CHECK_TIMEOUT);
-        Duration pause = Duration.ofMillis(250);
+        return poll("worker/" + Tables.sysId(workerId), what, Duration.ofMillis(250), w -> {
+            String state = text(w.path("state").path("value"));
+            String shown = text(w.path("state").path("display_value"));
+            if (state.startsWith("4") || shown.equalsIgnoreCase("Error")) {
+                List<String> errors = new ArrayList<>();
+                w.path("messages").path("errorMessages").forEach(m -> errors.add(m.asText()));
+                throw new ApiException(Problem.REFUSED, 0, "ServiceNow could not " + what + ": "
+                        + (errors.isEmpty() ? "its worker ended in an error" : String.join("; ", errors)) + ".");
+            }
+            return state.startsWith("3") || shown.equalsIgnoreCase("Complete") ? Optional.of(Boolean.TRUE) : Optional.empty();
+        }, () -> new ApiException(Problem.TIMEOUT, 0, "ServiceNow did not " + what + " within " + CHECK_TIMEOUT.toMinutes() + " minutes."))
+                .thenApply(done -> null);
+    }
+
+    /**
+     * Reads a Change API path until {@code answer} finds what it waits for, pausing (from {@code first}, doubling up
+     * to 5 s) on timers between the reads, for at most {@link #CHECK_TIMEOUT}; then the failure {@code late} makes.
+     */
+    private <T> CompletableFuture<T> poll(String path, String what, Duration first, Function<JsonNode, Optional<T>> answer,
+                                          Supplier<ApiException> late) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        read(new Poll<>(path, what, answer, late, clock.get().plus(CHECK_TIMEOUT), result), first);
+        return result;
+    }
+
+    private record Poll<T>(String path, String what, Function<JsonNode, Optional<T>> answer, Supplier<ApiException> late,
+                           Instant deadline, CompletableFuture<T> result) {
+    }
+
+    private <T> void read(Poll<T> p, Duration next) {
+        CompletableFuture<Optional<JsonNode>> reading;
         try {
-            while (true) {
-                JsonNode w = client.changeApiAt("GET", "worker/" + Tables.sysId(workerId), null, what).orElseThrow(() -> missing(what));
-                String state = text(w.path("state").path("value"));
-                String shown = text(w.path("state").path("display_value"));
-                if (state.startsWith("3") || shown.equalsIgnoreCase("Complete")) {
+            reading = client.changeApiAtAsync("GET", p.path(), null, p.what());
+        } catch (RuntimeException e) {
+            p.result().completeExceptionally(e);
+            return;
+        }
+        reading.whenComplete((status, failure) -> {
+            try {
+                if (failure != null) {
+                    p.result().completeExceptionally(HttpTransport.unwrap(failure));
                     return;
                 }
-                if (state.startsWith("4") || shown.equalsIgnoreCase("Error")) {
-                    List<String> errors = new ArrayList<>();
-                    w.path("messages").path("errorMessages").forEach(m -> errors.add(m.asText()));
-                    throw new ApiException(Problem.REFUSED, 0, "ServiceNow could not " + what + ": "
-                            + (errors.isEmpty() ? "its worker ended in an error" : String.join("; ", errors)) + ".");
+                Optional<T> found = p.answer().apply(status.orElseThrow(() -> missing(p.what())));
+                if (found.isPresent()) {
+                    p.result().complete(found.get());
+                } else if (!clock.get().isBefore(p.deadline())) {
+                    p.result().completeExceptionally(p.late().get());
+                } else {
+                    Duration after = next.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : next.multipliedBy(2);
+                    pause.accept(next, () -> read(p, after));
                 }
-                if (!clock.get().isBefore(deadline)) {
-                    throw new ApiException(Problem.TIMEOUT, 0, "ServiceNow did not " + what + " within " + CHECK_TIMEOUT.toMinutes() + " minutes.");
-                }
-                sleeper.sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : pause.multipliedBy(2);
+            } catch (RuntimeException e) {
+                p.result().completeExceptionally(e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(Problem.INTERRUPTED, 0, "Waiting for ServiceNow to " + what + " was interrupted.");
-        }
+        });
     }
 
     /**

@@ -14,10 +14,12 @@ import io.jenkins.plugins.servicenowflashduty.client.servicenow.SnRecord;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.TableQuery;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.Tables;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,7 @@ public final class Changes {
     /** The table changes live in. */
     public static final String TABLE_NAME = TABLE;
     private static final DateTimeFormatter SN_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter SN_DATE_STRICT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern SN_DATE_TEXT = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
     /** What every change this plugin opens carries in {@code correlation_display}: how a watcher finds their updates. */
     public static final String CORRELATION_DISPLAY = "Jenkins";
@@ -159,7 +162,7 @@ public final class Changes {
     }
 
     /** Waits for an asynchronous operation, failing with its own exception (its sentence), not the JDK's wrapper. */
-    private static <T> T join(CompletableFuture<T> operation) {
+    static <T> T join(CompletableFuture<T> operation) {
         try {
             return operation.join();
         } catch (CompletionException e) {
@@ -286,6 +289,14 @@ public final class Changes {
         return c.state() == ChangeState.OPEN || c.state() == ChangeState.WORK_IN_PROGRESS;
     }
 
+    /**
+     * Whether a deployment may still start for this change: approved, and not moved on by a person since (to Review,
+     * or closed or canceled, where the approval field still says "approved").
+     */
+    public static boolean deployable(ChangeRef c) {
+        return !c.state().ended() && c.state() != ChangeState.REVIEW && approved(c);
+    }
+
     /** Approved by the state model, or, where the state says nothing about it, by the approval field. */
     private static boolean approved(ChangeRef c) {
         return c.state().silentOnApproval() ? "approved".equals(c.approval()) : c.state().approved();
@@ -304,6 +315,17 @@ public final class Changes {
      * finds it instead of writing it twice.
      */
     public CompletableFuture<SnRecord> recordEvidenceAsync(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd) {
+        return recordEvidenceAsync(change, evidence, workStart, workEnd, null);
+    }
+
+    /**
+     * {@link #recordEvidenceAsync(ChangeRef, Evidence, Instant, Instant)} once more after a restart: the note an
+     * earlier run may have written is looked for first.
+     *
+     * @param sentBefore when the earlier run sent it, or null when none did
+     */
+    public CompletableFuture<SnRecord> recordEvidenceAsync(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd,
+                                                           Instant sentBefore) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("work_notes", evidence.note());
         if (workStart != null) {
@@ -312,7 +334,8 @@ public final class Changes {
         if (workEnd != null) {
             values.put("work_end", SN_DATE.format(workEnd.atOffset(ZoneOffset.UTC)));
         }
-        return client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values);
+        return sentBefore == null ? client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values)
+                : client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values, sentBefore);
     }
 
     /** Cancels the change, saying why in a work note. */
@@ -401,10 +424,10 @@ public final class Changes {
             return null;
         }
         String t = text.strip();
-        if (SN_DATE_TEXT.matcher(t).matches()) {
-            return t;
-        }
         try {
+            if (SN_DATE_TEXT.matcher(t).matches()) {
+                return SN_DATE.format(LocalDateTime.parse(t, SN_DATE_STRICT)); // a 13th month or a 30th of February is no date
+            }
             return SN_DATE.format(OffsetDateTime.parse(t).withOffsetSameInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             throw invalidInput("The " + what + " '" + text + "' is not a date; use yyyy-MM-dd HH:mm:ss (UTC) or ISO-8601 such as 2026-11-23T22:00:00+01:00.");

@@ -18,6 +18,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Pushes change events to one Flashduty custom change integration, at the push URL its console gives. That URL holds
@@ -87,6 +88,19 @@ public final class FlashdutyChangeEvents {
      * @throws ApiException with one sentence: bad key, rate limited, refused event, unreachable...
      */
     public void push(ChangeEvent event) {
+        FlashdutyReplies.data(transport.send(call(event)), "change event", "custom change", transport.baseUrl() + path);
+    }
+
+    /**
+     * {@link #push} without holding a thread while the request (and its retries, on timers) is on its way: a
+     * Flashduty that is down keeps no deployment's thread.
+     */
+    public CompletableFuture<Void> pushAsync(ChangeEvent event) {
+        return transport.sendAsync(call(event))
+                .thenAccept(reply -> FlashdutyReplies.data(reply, "change event", "custom change", transport.baseUrl() + path));
+    }
+
+    private Call call(ChangeEvent event) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("change_key", event.changeKey());
         body.put("change_status", event.status().wire());
@@ -104,8 +118,7 @@ public final class FlashdutyChangeEvents {
             ObjectNode labels = body.putObject("labels");
             event.labels().forEach(labels::put);
         }
-        FlashdutyReplies.data(transport.send(Call.json("POST", path, Json.bytes(body), Call.Repeat.SAFE)
-                .withSecretParameter(KEY_PARAMETER, key)), "change event", "custom change", transport.baseUrl() + path);
+        return Call.json("POST", path, Json.bytes(body), Call.Repeat.SAFE).withSecretParameter(KEY_PARAMETER, key);
     }
 
     /** Names the endpoint, never the key. */

@@ -167,16 +167,24 @@ public final class Incidents {
                 r -> key.equals(r.get("correlation_id")));
         SnRecord incident = created.record();
         if (change == null) {
-            return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + ".");
+            return outcome(IncidentOutcome.Action.CREATED, incident, "Opened incident " + incident.number() + "."
+                    + (causedBy == null || isBlank(causedBy.change()) ? ""
+                    : " Change " + causedBy.change().strip() + " could not be read, so the incident is not linked to it."));
         }
         String note = "Incident " + incident.number() + " was raised for Jenkins build " + build.displayName()
                 + (build.buildUrl().isEmpty() ? "" : " (" + build.buildUrl() + ")") + "; it is recorded as caused by this change.";
-        if (repeat == null || !repeat.mayHaveHappened()
-                || !client.journalHasSince(change.sysId(), "work_notes", note, repeat.earlierAttemptSince())) {
-            client.appendJournal(Changes.TABLE_NAME, change.sysId(), "work_notes", note);
+        String noted = "";
+        try {
+            if (repeat == null || !repeat.mayHaveHappened()
+                    || !client.journalHasSince(change.sysId(), "work_notes", note, repeat.earlierAttemptSince())) {
+                client.appendJournal(Changes.TABLE_NAME, change.sysId(), "work_notes", note);
+            }
+        } catch (ApiException e) {
+            // the incident exists and names its change: a note the change refuses must not undo that (nor be retried forever)
+            noted = " The work note on the change could not be written: " + e.getMessage();
         }
         return new IncidentOutcome(IncidentOutcome.Action.CREATED, incident.number(), incident.sysId(), client.recordUrl(TABLE, incident.sysId()),
-                "Opened incident " + incident.number() + ", caused by change " + change.number() + ".", change.number());
+                "Opened incident " + incident.number() + ", caused by change " + change.number() + "." + noted, change.number());
     }
 
     /** Resolves the open incident of this key, if any, with a resolution code and notes. */

@@ -169,6 +169,30 @@ public final class ServiceNowClient {
         return uniqueNoteAttempt(t, id, column, values, Instant.now(), 1);
     }
 
+    /**
+     * {@link #updateWithUniqueNoteAsync}, for a write that an earlier run may have sent already (its answer lost in a
+     * restart): the entry is looked for first, and the write sent only when it is not there.
+     *
+     * @param since when the earlier run sent it
+     */
+    public CompletableFuture<SnRecord> updateWithUniqueNoteAsync(String table, String sysId, Map<String, String> values, Instant since) {
+        String t = Tables.table(table);
+        String id = Tables.sysId(sysId);
+        String column = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
+        return noteWrittenAsync(t, id, column, values.get(column), since)
+                .thenCompose(done -> done ? getAsync(t, id) : uniqueNoteAttempt(t, id, column, values, since, 1));
+    }
+
+    /** Whether the record has the journal entry with this text, written since then (with a margin for clocks). */
+    private CompletableFuture<Boolean> noteWrittenAsync(String t, String id, String column, String text, Instant since) {
+        String from = JOURNAL_TIME.format(since.minusSeconds(300).atOffset(ZoneOffset.UTC));
+        return pageAsync("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
+                .orderByDescending("sys_created_on"), 0, JOURNAL_LOOKBACK, "element_id", "element", "value", "sys_created_on")
+                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id")) && text.equals(r.get("value"))
+                        && r.get("sys_created_on").compareTo(from) >= 0));
+    }
+
     private static final int UNIQUE_NOTE_ATTEMPTS = 3;
 
     private CompletableFuture<SnRecord> uniqueNoteAttempt(String t, String id, String column, Map<String, String> values, Instant since,
@@ -186,11 +210,7 @@ public final class ServiceNowClient {
                     CompletableFuture<SnRecord> next = new CompletableFuture<>();
                     Timers.after(1000L * attempt, () -> {
                         CompletableFuture<Boolean> written = surelyNotSent(e) ? CompletableFuture.completedFuture(false)
-                                : pageAsync("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
-                                        .orderByDescending("sys_created_on"), 0, JOURNAL_LOOKBACK, "element_id", "element", "value", "sys_created_on")
-                                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id"))
-                                        && values.get(column).equals(r.get("value"))
-                                        && r.get("sys_created_on").compareTo(JOURNAL_TIME.format(since.minusSeconds(300).atOffset(ZoneOffset.UTC))) >= 0));
+                                : noteWrittenAsync(t, id, column, values.get(column), since);
                         written.thenCompose(done -> done ? getAsync(t, id)
                                         : uniqueNoteAttempt(t, id, column, values, since, attempt + 1))
                                 .whenComplete((r, x) -> {
@@ -547,10 +567,21 @@ public final class ServiceNowClient {
 
     /** {@link #changeApi} for any path under {@code /api/sn_chg_rest/change/}, such as a worker's {@code worker/{sys_id}}. */
     public Optional<JsonNode> changeApiAt(String method, String pathUnderChange, Map<String, String> body, String what) {
+        return changeApiResult(http().send(changeApiCall(method, pathUnderChange, body)), what);
+    }
+
+    /** {@link #changeApiAt} without holding a thread while the request is on its way: for the reads a poll repeats. */
+    public CompletableFuture<Optional<JsonNode>> changeApiAtAsync(String method, String pathUnderChange, Map<String, String> body, String what) {
+        return http().sendAsync(changeApiCall(method, pathUnderChange, body)).thenApply(reply -> changeApiResult(reply, what));
+    }
+
+    private static Call changeApiCall(String method, String pathUnderChange, Map<String, String> body) {
         String path = "/api/sn_chg_rest/change/" + pathUnderChange;
-        Call call = body == null ? new Call(method, path, Map.of("Accept", "application/json"), null, Call.Repeat.SAFE)
+        return body == null ? new Call(method, path, Map.of("Accept", "application/json"), null, Call.Repeat.SAFE)
                 : Call.json(method, path, Json.flatObject(body), Call.Repeat.SAFE);
-        Reply reply = http().send(call);
+    }
+
+    private Optional<JsonNode> changeApiResult(Reply reply, String what) {
         if (ChangeApiPresence.saysMissing(reply)) {
             return Optional.empty();
         }

@@ -2,13 +2,13 @@ package io.jenkins.plugins.servicenowflashduty.client.change;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
-import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.SimulatedInstance;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
@@ -18,6 +18,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +35,12 @@ class ChangeSchedulingTest {
     private ServiceNowClient client;
     private Changes changes;
     private ChangeScheduling scheduling;
-    private RecordingSleeper sleeper;
+    /** The pauses between the reads of a poll, taken at once. */
+    private final List<Duration> pauses = new CopyOnWriteArrayList<>();
+    private final BiConsumer<Duration, Runnable> pause = (d, task) -> {
+        pauses.add(d);
+        task.run();
+    };
     private Instant now;
 
     @BeforeEach
@@ -39,8 +48,7 @@ class ChangeSchedulingTest {
         sim = Simulator.start();
         client = SimulatedInstance.client(sim);
         changes = new Changes(client);
-        sleeper = new RecordingSleeper();
-        scheduling = new ChangeScheduling(client, sleeper, Instant::now);
+        scheduling = new ChangeScheduling(client, pause, Instant::now);
         now = sim.clock().instant().truncatedTo(ChronoUnit.MINUTES);
     }
 
@@ -62,7 +70,7 @@ class ChangeSchedulingTest {
     void noConflictForAFreeWindowAfterWaitingForTheCheckToComplete() {
         ChangeRef c = open(ChangeType.NORMAL, "web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
         assertEquals(List.of(), check(c));
-        assertEquals(1, sleeper.waits().size(), "the check ran a moment: " + sleeper.waits());
+        assertEquals(1, pauses.size(), "the check ran a moment: " + pauses);
         assertEquals("No Conflict", sim.serviceNow().record("change_request", c.sysId()).orElseThrow().get("conflict_status"));
         // a change without a configuration item cannot be scheduled by ServiceNow: its sentence, not a guess
         ApiException e = assertThrows(ApiException.class, () -> scheduling.firstAvailable(open(ChangeType.NORMAL, null,
@@ -128,12 +136,29 @@ class ChangeSchedulingTest {
     }
 
     @Test
+    void theCheckIsAwaitedOnATimerWithoutHoldingTheCallersThread() throws Exception {
+        ChangeRef c = open(ChangeType.NORMAL, "web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
+        List<Runnable> later = new CopyOnWriteArrayList<>();
+        ChangeScheduling held = new ChangeScheduling(client, (d, task) -> later.add(task), Instant::now);
+        CompletableFuture<List<Conflict>> check = held.checkConflictsAsync(c, held.planned(c).window());
+        // the call returned with the check still running; its next read waits for a timer, not in a thread
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (later.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, later.size(), "one read of the running check, then a pause on a timer");
+        assertFalse(check.isDone());
+        later.get(0).run();
+        assertEquals(List.of(), check.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aCheckThatNeverFinishesIsCanceledAfterTheTimeout() {
         ChangeRef c = open(ChangeType.NORMAL, "web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
         Instant t0 = Instant.now();
         int[] reads = {0};
         // the deadline is taken at the first reading of the clock; at the next one the check (still running) is past it
-        ChangeScheduling impatient = new ChangeScheduling(client, sleeper,
+        ChangeScheduling impatient = new ChangeScheduling(client, pause,
                 () -> reads[0]++ == 0 ? t0 : t0.plus(ChangeScheduling.CHECK_TIMEOUT).plusSeconds(1));
         ApiException e = assertThrows(ApiException.class, () -> impatient.checkConflicts(c, impatient.planned(c).window()));
         assertEquals(Problem.TIMEOUT, e.problem());
@@ -170,6 +195,11 @@ class ChangeSchedulingTest {
         assertThrows(ApiException.class, () -> ChangeWindow.plan(null, "2026-12-05 10:00:00", 30, at));
         assertThrows(ApiException.class, () -> ChangeWindow.plan(null, null, 0, at));
         assertThrows(ApiException.class, () -> ChangeWindow.plan("2026-12-05 10:00:00", "2026-12-05 09:00:00", null, at));
+        for (String impossible : List.of("2026-13-05 10:00:00", "2026-02-30 10:00:00", "2026-12-05 25:00:00")) {
+            ApiException e = assertThrows(ApiException.class, () -> ChangeWindow.plan(impossible, null, 30, at), impossible);
+            assertEquals(Problem.INVALID_INPUT, e.problem());
+            assertTrue(e.getMessage().startsWith("The planned start '" + impossible + "' is not a date"), e.getMessage());
+        }
         ChangeWindow w = new ChangeWindow(at, at.plusSeconds(3600));
         assertEquals(Duration.ofMinutes(10), w.untilStart(at.minusSeconds(600)));
         assertEquals(Duration.ZERO, w.untilStart(at.plusSeconds(1)));

@@ -87,4 +87,21 @@ class EvidenceTest {
                     "sent again after the 503");
         }
     }
+
+    @Test
+    void afterARestartTheNoteAnEarlierRunWroteIsFoundNotWrittenAgain() {
+        try (Simulator sim = Simulator.start()) {
+            Changes changes = new Changes(SimulatedInstance.client(sim));
+            ChangeRef c = changes.open(ChangesTest.BUILD, ChangeRequest.normal("Deploy"));
+            Evidence e = new Evidence("shop/deploy #9", "", "successful", null, List.of(), List.of(), null, List.of());
+            Instant sent = Instant.now();
+            changes.recordEvidenceAsync(c, e, null, null).join(); // the earlier run's write, its answer lost in the restart
+            changes.recordEvidenceAsync(c, e, null, null, sent).join();
+            Evidence other = new Evidence("shop/deploy #10", "", "successful", null, List.of(), List.of(), null, List.of());
+            changes.recordEvidenceAsync(c, other, null, null, sent).join(); // the earlier run never sent this one
+            List<String> notes = sim.serviceNow().journal("change_request", c.sysId(), "work_notes");
+            assertEquals(1, notes.stream().filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #9\n")).count(), notes.toString());
+            assertEquals(1, notes.stream().filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #10\n")).count(), notes.toString());
+        }
+    }
 }

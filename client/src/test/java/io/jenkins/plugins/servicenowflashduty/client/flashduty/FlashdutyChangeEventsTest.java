@@ -2,6 +2,7 @@ package io.jenkins.plugins.servicenowflashduty.client.flashduty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,15 +11,19 @@ import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
 import io.jenkins.plugins.servicenowflashduty.client.http.Problem;
 import io.jenkins.plugins.servicenowflashduty.client.http.RecordingSleeper;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestEvent;
+import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
 import io.jenkins.plugins.servicenowflashduty.client.http.SecretValue;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Change;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +97,21 @@ class FlashdutyChangeEventsTest {
     }
 
     @Test
+    void anEventSentWithoutAThreadIsRetriedOnTimersAndFailsInOneSentenceWithoutTheKey() throws Exception {
+        sim.faults().on("POST", "/event/push/change/standard").times(2).respond(503);
+        FlashdutyChangeEvents fd = client(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY))
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(10)));
+        fd.pushAsync(DeployEvents.first("k", ChangeStatus.PROCESSING, "t", BUILD, null, "")).get(10, TimeUnit.SECONDS);
+        assertEquals(1, sim.flashduty().changes().size());
+        assertEquals(3, sim.requests().all().stream().filter(r -> r.path().equals("/event/push/change/standard")).count());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> client(pushUrl("secret-wrong-key"))
+                .pushAsync(DeployEvents.first("k", ChangeStatus.DONE, "t", BUILD, null, "")).get(10, TimeUnit.SECONDS));
+        ApiException cause = assertInstanceOf(ApiException.class, e.getCause());
+        assertEquals(Problem.BAD_CREDENTIALS, cause.problem());
+        assertFalse(cause.getMessage().contains("secret-wrong-key"), cause.getMessage());
+    }
+
+    @Test
     void aWrongKeyOrAMalformedUrlSaysSoWithoutTheKey() {
         ApiException e = assertThrows(ApiException.class,
                 () -> client(pushUrl("secret-wrong-key")).push(DeployEvents.first("k", ChangeStatus.DONE, "t", BUILD, null, "")));
@@ -99,8 +119,10 @@ class FlashdutyChangeEventsTest {
         assertTrue(e.getMessage().contains("custom change integration"), e.getMessage());
         assertFalse(e.getMessage().contains("secret-wrong-key"));
         assertTrue(events.stream().noneMatch(r -> r.toString().contains("secret-wrong-key")), events.toString());
-        for (String bad : List.of(sim.baseUrl() + "/event/push/change/standard", "not a url at all%", sim.baseUrl() + "?integration_key=abc")) {
-            ApiException m = assertThrows(ApiException.class, () -> client(bad));
+        for (String bad : List.of(sim.baseUrl() + "/event/push/change/standard", "not a url at all%", sim.baseUrl() + "?integration_key=abc",
+                sim.baseUrl() + "/event/push/change/standard?integration_key=abc%zz", "/event/push/change/standard?integration_key=abc",
+                "mailto:abc@example.com?integration_key=abc")) {
+            ApiException m = assertThrows(ApiException.class, () -> client(bad), bad);
             assertEquals(Problem.INVALID_INPUT, m.problem());
             assertFalse(m.getMessage().contains("abc"), m.getMessage());
         }

@@ -74,6 +74,19 @@ class IncidentsTest {
     }
 
     @Test
+    void aChangeThatRefusesTheNoteDoesNotUndoTheIncident() {
+        ServiceNowClient client = SimulatedInstance.client(sim);
+        ChangeRef change = new Changes(client).open(build(41, ""), ChangeRequest.normal("Deploy web 2.0"));
+        sim.faults().on("PATCH", "/api/now/table/change_request/").respond(403);
+        IncidentOutcome o = incidents.raise(build(42, "FAILURE"), IncidentRequest.defaults(), null, new CausedBy(change.number(), false));
+        assertEquals(IncidentOutcome.Action.CREATED, o.action());
+        assertTrue(o.message().startsWith("Opened incident " + o.number() + ", caused by change " + change.number()
+                + ". The work note on the change could not be written: "), o.message());
+        assertEquals(change.sysId(), stored().get(0).get("caused_by"));
+        assertEquals(1, stored().size());
+    }
+
+    @Test
     void aChangeNamedByThePipelineMustExistOneFoundByThePluginNeedNot() {
         ApiException e = assertThrows(ApiException.class, () -> incidents.raise(build(1, "FAILURE"),
                 new IncidentRequest("a", null, null, null, null, null, null, null, null, null, null, null), null, new CausedBy("CHG0099999", true)));
@@ -82,6 +95,7 @@ class IncidentsTest {
         IncidentOutcome o = incidents.raise(build(1, "FAILURE"),
                 new IncidentRequest("b", null, null, null, null, null, null, null, null, null, null, null), null, new CausedBy("CHG0099999", false));
         assertEquals(IncidentOutcome.Action.CREATED, o.action());
+        assertEquals("Opened incident " + o.number() + ". Change CHG0099999 could not be read, so the incident is not linked to it.", o.message());
         assertEquals("", stored().get(0).get("caused_by"));
     }
 
