@@ -12,37 +12,41 @@ import io.jenkins.plugins.servicenowflashduty.client.change.ApprovalWatcher;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRef;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeRequest;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeScheduling;
+import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeType;
 import io.jenkins.plugins.servicenowflashduty.client.change.ChangeWindow;
-import io.jenkins.plugins.servicenowflashduty.client.change.Conflict;
-import io.jenkins.plugins.servicenowflashduty.client.change.Evidence;
-import io.jenkins.plugins.servicenowflashduty.client.change.ChangeState;
 import io.jenkins.plugins.servicenowflashduty.client.change.Changes;
 import io.jenkins.plugins.servicenowflashduty.client.change.CloseCode;
+import io.jenkins.plugins.servicenowflashduty.client.change.Conflict;
+import io.jenkins.plugins.servicenowflashduty.client.change.Evidence;
+import io.jenkins.plugins.servicenowflashduty.client.deployments.Deployment;
+import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.Texts;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
-import io.jenkins.plugins.servicenowflashduty.client.flashduty.ChangeStatus;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
+import io.jenkins.plugins.servicenowflashduty.deployments.DeploymentRecords;
 import io.jenkins.plugins.servicenowflashduty.flashduty.DeploymentEvents;
-import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
+import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import io.jenkins.plugins.servicenowflashduty.run.StepFailures;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
 import java.io.Serial;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
@@ -90,6 +94,10 @@ final class CreateChangeExecution extends StepExecution {
      */
     private volatile long bodyEndedAt;
     private volatile boolean evidenceWritten;
+    /** When the change was opened, approved, and the oldest commit the build brought (epoch millis, 0 for none): its record on the deployments page. */
+    private volatile long openedAt;
+    private volatile long approvedAt;
+    private volatile long oldestCommitAt;
     private volatile ChangeRef change;
     private volatile ApprovalWait wait;
     /** Why the body ended, for a close that a restart interrupted: null for success. */
@@ -164,6 +172,7 @@ final class CreateChangeExecution extends StepExecution {
         Changes changes = changes();
         ChangeRef c = changes.open(build(), request, correlationId);
         change = c;
+        openedAt = System.currentTimeMillis();
         if (cancelIfStopped()) { // the abort came while ServiceNow was opening it
             return;
         }
@@ -272,12 +281,32 @@ final class CreateChangeExecution extends StepExecution {
         void accept(T value) throws Exception;
     }
 
+    /** The deployment's line on the deployments page, for a change block (without a block, nothing is deployed here). */
+    private void recordDeployment(String result) {
+        ChangeRef c = change;
+        if (c == null || !block()) {
+            return;
+        }
+        try {
+            Run<?, ?> run = getContext().get(Run.class);
+            DeploymentRecords.deployed(run, new Deployment(run.getNumber(), c.number(), c.url(), c.type(), result, time(openedAt), time(approvedAt),
+                    time(bodyStartedAt), time(bodyEndedAt), time(oldestCommitAt), "", "", null, null));
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Cannot record the deployment of change " + c.number(), e);
+        }
+    }
+
+    private static Instant time(long epochMillis) {
+        return epochMillis == 0 ? null : Instant.ofEpochMilli(epochMillis);
+    }
+
     /** The deployment may not run: the change is canceled with the reason, and the step ends with it. */
     private void refuse(Changes changes, String reason) throws Exception {
         BuildContext b = build();
         tell(ChangeStatus.CANCELED, null, reason, "refused");
         change = changes.cancel(change, Messages.CreateChangeStep_refusedNote(b.displayName(), reason, b.buildUrl()));
         ChangeTickets.record(getContext(), change, "canceled");
+        recordDeployment(Deployment.CANCELED);
         throw new AbortException(reason);
     }
 
@@ -323,6 +352,7 @@ final class CreateChangeExecution extends StepExecution {
                     log().action("ServiceNow", outcome.message());
                     if (!outcome.approved()) {
                         tell(ChangeStatus.CANCELED, null, outcome.message(), "not approved");
+                        recordDeployment(Deployment.CANCELED);
                         throw new AbortException(outcome.message());
                     }
                     ChangeRef c = change;
@@ -341,6 +371,9 @@ final class CreateChangeExecution extends StepExecution {
      * @param known the change as read a moment ago (by the poll that saw the approval, or the request for it)
      */
     private void approved(Changes changes, ChangeRef known) throws Exception {
+        if (approvedAt == 0) {
+            approvedAt = System.currentTimeMillis();
+        }
         if (scheduling().waitForWindow()) { // Ready is told with the planned start, once the window is read
             stage = Stage.WINDOW;
             windowWaitSince = System.currentTimeMillis();
@@ -370,6 +403,7 @@ final class CreateChangeExecution extends StepExecution {
         if (now.state().ended() || now.state() == ChangeState.REVIEW) {
             String reason = Messages.CreateChangeStep_movedOnWhileWaiting(now.number(), now.state().label());
             tell(ChangeStatus.CANCELED, null, reason, "not deployed");
+            recordDeployment(Deployment.CANCELED);
             throw new AbortException(reason);
         }
         if (!Changes.deployable(now)) {
@@ -509,6 +543,8 @@ final class CreateChangeExecution extends StepExecution {
         Duration took = started == 0 ? null : Duration.between(Instant.ofEpochMilli(started), end);
         Evidence evidence = DeployEvidence.of(getContext().get(Run.class), context.displayName(), context.buildUrl(),
                 bodyFailure == null ? "successful" : "unsuccessful: " + bodyFailure, took, getContext().get(FlowNode.class));
+        evidence.commits().stream().map(Evidence.Commit::time).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                .ifPresent(oldest -> oldestCommitAt = oldest.toEpochMilli());
         StepLog log = log();
         String number = change.number();
         // sent without holding a thread: a thousand deployments ending together must not queue on the plugin's pool
@@ -547,6 +583,7 @@ final class CreateChangeExecution extends StepExecution {
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
+        recordDeployment(bodyAborted ? Deployment.ABORTED : bodyFailure == null ? Deployment.SUCCESSFUL : Deployment.UNSUCCESSFUL);
         // the step ends once the deployment's last change event is out (or given up, within seconds): its console line
         // about a Flashduty that is down then still reaches this step's log
         DeploymentEvents e = events;

@@ -30,6 +30,7 @@ import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
+import io.jenkins.plugins.servicenowflashduty.deployments.DeploymentRecords;
 import io.jenkins.plugins.servicenowflashduty.incident.IncidentStep;
 import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import java.io.IOException;
@@ -298,6 +299,7 @@ public final class Deliveries {
             if (!o.causedBy().isEmpty()) {
                 TicketsAction.event(run, TicketEntry.Kind.INCIDENT, o.number(), Messages.IncidentStep_causedByEvent(o.causedBy()));
             }
+            DeploymentRecords.incident(run, o);
         } else if (result instanceof SnRecord ticket && d.kind().equals(QueuedWrites.NOTE)) {
             TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted", origin, "");
         } else if (result instanceof PushResult pushed) {

@@ -25,6 +25,7 @@ import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.client.servicenow.ServiceNowClient;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
 import io.jenkins.plugins.servicenowflashduty.delivery.StepQueue;
+import io.jenkins.plugins.servicenowflashduty.deployments.DeploymentRecords;
 import io.jenkins.plugins.servicenowflashduty.run.BuildFacts;
 import io.jenkins.plugins.servicenowflashduty.run.StepCall;
 import io.jenkins.plugins.servicenowflashduty.run.StepLog;
@@ -261,6 +262,7 @@ public final class IncidentStep extends ServiceNowStepBase {
             if (!outcome.causedBy().isEmpty()) {
                 TicketsAction.event(run, TicketEntry.Kind.INCIDENT, outcome.number(), Messages.IncidentStep_causedByEvent(outcome.causedBy()));
             }
+            DeploymentRecords.incident(run, outcome);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
