@@ -9,23 +9,16 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Response;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** {@code POST /event/push/alert/standard?integration_key=...}: Flashduty's standard alert event push. */
 final class AlertPushApi extends Route {
     static final String PATH = "/event/push/alert/standard";
     private static final Set<String> STATUSES = Set.of("Critical", "Warning", "Info", "Ok");
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final int MAX_TITLE = 512;
     private static final int MAX_DESCRIPTION = 2048;
     private static final int MAX_ALERT_KEY = 255;
-    private static final int MAX_LABELS = 50;
-    private static final int MAX_LABEL_KEY = 128;
-    private static final int MAX_LABEL_VALUE = 2048;
 
     private final FlashdutySimulator flashduty;
     private final RateLimiter limiter;
@@ -82,7 +75,7 @@ final class AlertPushApi extends Route {
         if (status.equals("Ok") && alertKey.isEmpty()) {
             throw FdErrors.error("InvalidParameter", "alert_key is required when event_status is Ok");
         }
-        Map<String, String> labels = labels(body.get("labels"));
+        Map<String, String> labels = EventLabels.parse(body.get("labels"), true);
         if (alertKey.isEmpty()) {
             alertKey = FdErrors.requestId();
         }
@@ -99,31 +92,6 @@ final class AlertPushApi extends Route {
         ObjectNode data = Json.object();
         data.put("alert_key", alertKey);
         return FdErrors.data(data);
-    }
-
-    private static Map<String, String> labels(JsonNode node) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return labels;
-        }
-        if (!node.isObject()) {
-            throw FdErrors.error("InvalidParameter", "labels must be an object of strings");
-        }
-        if (node.size() > MAX_LABELS) {
-            throw FdErrors.error("InvalidParameter", "labels must have at most 50 entries");
-        }
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().length() > MAX_LABEL_KEY || !LABEL_KEY.matcher(e.getKey()).matches()) {
-                throw FdErrors.error("InvalidParameter", "label key '" + e.getKey() + "' is not valid");
-            }
-            if (!e.getValue().isTextual()) {
-                throw FdErrors.error("InvalidParameter", "label '" + e.getKey() + "' must be a string");
-            }
-            labels.put(e.getKey(), truncate(e.getValue().asText(), MAX_LABEL_VALUE));
-        }
-        return labels;
     }
 
     private static String text(JsonNode body, String field) {

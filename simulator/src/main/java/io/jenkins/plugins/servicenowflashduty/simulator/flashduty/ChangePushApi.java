@@ -10,11 +10,8 @@ import io.jenkins.plugins.servicenowflashduty.simulator.http.Route;
 import io.jenkins.plugins.servicenowflashduty.simulator.http.Text;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /event/push/change/standard?integration_key=...}: a change event of a custom change integration. Events
@@ -24,12 +21,9 @@ import java.util.regex.Pattern;
 final class ChangePushApi extends Route {
     static final String PATH = "/event/push/change/standard";
     private static final Set<String> STATUSES = Set.of("Planned", "Ready", "Processing", "Canceled", "Done");
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final int MAX_TITLE = 512;
     private static final int MAX_DESCRIPTION = 2048;
     private static final int MAX_KEY = 255;
-    private static final int MAX_LABELS = 50;
-    private static final int MAX_LABEL_VALUE = 2048;
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final FlashdutySimulator flashduty;
@@ -94,36 +88,11 @@ final class ChangePushApi extends Route {
                 throw FdErrors.error("InvalidParameter", "event_time may be in the future only for Ready");
             }
         }
-        Map<String, String> labels = labels(body.get("labels"));
+        Map<String, String> labels = EventLabels.parse(body.get("labels"), false);
         flashduty.acceptChange(key, changeKey, new ChangeEvent(clock.instant(), status, title, description, text(body, "link"), eventTime, labels));
         ObjectNode data = Json.object();
         data.put("change_key", changeKey);
         return FdErrors.data(data);
-    }
-
-    private static Map<String, String> labels(JsonNode node) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return labels;
-        }
-        if (!node.isObject()) {
-            throw FdErrors.error("InvalidParameter", "labels must be an object of strings");
-        }
-        if (node.size() > MAX_LABELS) {
-            throw FdErrors.error("InvalidParameter", "labels must have at most 50 entries");
-        }
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!LABEL_KEY.matcher(e.getKey()).matches() || e.getKey().length() > 128) {
-                throw FdErrors.error("InvalidParameter", "label key '" + e.getKey() + "' is not valid");
-            }
-            if (!e.getValue().isTextual() || e.getValue().asText().length() > MAX_LABEL_VALUE) {
-                throw FdErrors.error("InvalidParameter", "label '" + e.getKey() + "' must be a string of at most 2048 characters");
-            }
-            labels.put(e.getKey(), e.getValue().asText());
-        }
-        return labels;
     }
 
     private static String text(JsonNode body, String field) {
