@@ -108,6 +108,7 @@ class DeploymentsPageTest {
     void aBadFilterIsOneSentenceOnThePageAndA400ForPrograms() throws Exception {
         HtmlPage page = web().goTo("servicenow-deployments/?result=green");
         assertTrue(page.asNormalizedText().contains("'green' is not a result to filter by"), page.asNormalizedText());
+        assertFalse(page.getByXPath("//a[contains(@href,'api/')]").isEmpty(), "the page's footer still links its API");
         JenkinsRule.WebClient wc = web();
         wc.setThrowExceptionOnFailingStatusCode(false);
         Page api = wc.goTo("servicenow-deployments/api/json?from=yesterday", null);
@@ -118,6 +119,7 @@ class DeploymentsPageTest {
     @Test
     void onlyTheJobsAUserMayReadAreCountedAndWhatCameFromOutsideIsEscaped() throws Exception {
         Folder shop = j.createProject(Folder.class, "shop");
+        Folder vault = j.createProject(Folder.class, "vault");
         WorkflowJob visible = shop.createProject(WorkflowJob.class, "deploy");
         WorkflowJob hidden = j.createProject(WorkflowJob.class, "payments-deploy");
         Instant t = Instant.parse("2026-11-30T10:00:00Z");
@@ -127,7 +129,8 @@ class DeploymentsPageTest {
                 Deployment.SUCCESSFUL, t, t, t, t.plusSeconds(60), null, "", "", null, null));
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy().grant(Jenkins.READ).everywhere().to("alice")
-                .grant(Item.READ).onItems(shop, visible).to("alice").grant(Jenkins.ADMINISTER).everywhere().to("admin"));
+                .grant(Item.READ).onItems(shop, visible).to("alice").grant(Item.DISCOVER).onItems(vault).to("alice")
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin"));
 
         JenkinsRule.WebClient alice = web().login("alice");
         HtmlPage page = alice.goTo("servicenow-deployments/");
@@ -139,6 +142,12 @@ class DeploymentsPageTest {
         assertFalse(html.contains("href=\"javascript:"), "a link that is not one is not a link");
         assertTrue(alice.goTo("job/shop/servicenow-deployments/").asNormalizedText().contains("1 deployments"));
         assertTrue(web().login("admin").goTo("servicenow-deployments/").asNormalizedText().contains("2 deployments"));
+        assertTrue(alice.goTo("servicenow-deployments/?folder=vault").asNormalizedText()
+                .contains("There is no folder 'vault', or you may not see it."), "a folder alice may discover but not read");
+        assertTrue(alice.goTo("job/shop/servicenow-deployments/?job=shop/deploy").asNormalizedText().contains("1 deployments"));
+        // a folder's own api/json lists its actions: the page's data is not worked out (nor shown) there
+        String folderApi = alice.goTo("job/shop/api/json?depth=1", "application/json").getWebResponse().getContentAsString();
+        assertFalse(folderApi.contains("DeploymentRow") || folderApi.contains("\"deployments\""), folderApi);
         HtmlPage filtered = alice.goTo("servicenow-deployments/?job=payments-deploy");
         assertTrue(filtered.asNormalizedText().contains("No job 'payments-deploy' has deployed with a change block here, or you may not see it."));
     }

@@ -233,7 +233,7 @@ final class CreateChangeExecution extends StepExecution {
                     return;
                 }
                 ChangeWindow window = slot != null ? slot : scheduler.planned(change).window();
-                then(scheduler.checkConflictsAsync(change, window), conflicts -> {
+                then(scheduler.checkConflictsAsync(change, window, PluginThreads.background()), conflicts -> {
                     checked(changes, window, conflicts);
                     next.run();
                 });
@@ -563,6 +563,8 @@ final class CreateChangeExecution extends StepExecution {
 
     /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */
     private void closed(ChangeRef closed, Exception closeFailure, Object result, Throwable failure) throws Exception {
+        // the deployment ran, whether or not its change could be closed
+        recordDeployment(bodyAborted ? Deployment.ABORTED : bodyFailure == null ? Deployment.SUCCESSFUL : Deployment.UNSUCCESSFUL);
         if (closeFailure != null) {
             if (!(closeFailure instanceof ApiException e)) {
                 throw closeFailure;
@@ -583,7 +585,6 @@ final class CreateChangeExecution extends StepExecution {
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
-        recordDeployment(bodyAborted ? Deployment.ABORTED : bodyFailure == null ? Deployment.SUCCESSFUL : Deployment.UNSUCCESSFUL);
         // the step ends once the deployment's last change event is out (or given up, within seconds): its console line
         // about a Flashduty that is down then still reaches this step's log
         DeploymentEvents e = events;

@@ -64,8 +64,13 @@ public final class DeploymentRecords {
             return known;
         }
         List<Deployment> read;
-        synchronized (lock(file)) {
-            read = List.copyOf(DeploymentLedger.read(file));
+        try {
+            synchronized (lock(file)) {
+                read = List.copyOf(DeploymentLedger.read(file));
+            }
+        } catch (UncheckedIOException e) {
+            LOG.log(Level.WARNING, "Cannot read the deployments of " + job.getFullName(), e);
+            return List.of();
         }
         CACHE.put(file, new Cached(modified, attributes.size(), new SoftReference<>(read)));
         return read;
@@ -81,6 +86,14 @@ public final class DeploymentRecords {
      * change the job deployed is that deployment's incident; a resolved one that was ends its time to restore.
      */
     public static void incident(Run<?, ?> run, IncidentOutcome outcome) {
+        try {
+            recordIncident(run, outcome);
+        } catch (RuntimeException e) { // the incident exists: what the page makes of it must not fail its step or its delivery
+            LOG.log(Level.WARNING, "Cannot record incident " + outcome.number() + " of " + run.getFullDisplayName(), e);
+        }
+    }
+
+    private static void recordIncident(Run<?, ?> run, IncidentOutcome outcome) {
         if (outcome.action() == IncidentOutcome.Action.CREATED && !outcome.causedBy().isEmpty()) {
             Instant now = Instant.now();
             if (of(run.getParent()).stream().anyMatch(d -> d.change().equals(outcome.causedBy()))) {
@@ -102,7 +115,7 @@ public final class DeploymentRecords {
             synchronized (lock(file)) {
                 write.to(file);
             }
-        } catch (UncheckedIOException | SecurityException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Cannot record a deployment of " + run.getFullDisplayName(), e);
         }
     }

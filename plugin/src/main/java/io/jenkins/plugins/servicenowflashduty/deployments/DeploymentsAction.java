@@ -28,8 +28,7 @@ import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.Stapler;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
-import org.kohsuke.stapler.export.Exported;
-import org.kohsuke.stapler.export.ExportedBean;
+import org.springframework.security.access.AccessDeniedException;
 
 /**
  * The deployments page: the changes the plugin's change blocks governed across the jobs of Jenkins (or of a folder)
@@ -37,7 +36,6 @@ import org.kohsuke.stapler.export.ExportedBean;
  * list. The same data at {@code api/json} and {@code csv}. It reads each deploying job's deployments file, never a
  * build ({@link DeploymentRecords}).
  */
-@ExportedBean
 public abstract class DeploymentsAction implements Action {
     public static final String URL_NAME = "servicenow-deployments";
     private static final String VIEW = DeploymentsAction.class.getName() + ".view";
@@ -71,14 +69,15 @@ public abstract class DeploymentsAction implements Action {
     /** What this request asks for, worked out once per request. */
     public DeploymentsView getView() {
         StaplerRequest2 req = Stapler.getCurrentRequest2();
-        Object known = req == null ? null : req.getAttribute(VIEW);
+        String key = VIEW + '/' + scopeName(); // one request may show the pages of several folders
+        Object known = req == null ? null : req.getAttribute(key);
         if (known instanceof DeploymentsView v) {
             return v;
         }
         DeploymentsView v = req == null ? view(null, null, null, null, null)
                 : view(req.getParameter("folder"), req.getParameter("job"), req.getParameter("from"), req.getParameter("to"), req.getParameter("result"));
         if (req != null) {
-            req.setAttribute(VIEW, v);
+            req.setAttribute(key, v);
         }
         return v;
     }
@@ -94,7 +93,12 @@ public abstract class DeploymentsAction implements Action {
             return refused(e.getMessage(), f, j);
         }
         if (isFolderFilter() && !f.isEmpty()) {
-            Item named = Jenkins.get().getItemByFullName(f); // null too for a folder the user may not read
+            Item named;
+            try {
+                named = Jenkins.get().getItemByFullName(f); // null for a folder the user may not see
+            } catch (AccessDeniedException e) {
+                named = null; // one the user may discover but not read
+            }
             if (!(named instanceof ItemGroup<?> group)) {
                 return refused(Messages.DeploymentsAction_noFolder(f), f, j);
             }
@@ -128,11 +132,12 @@ public abstract class DeploymentsAction implements Action {
         rows.sort(Comparator.comparing((DeploymentRow r) -> r.deployment().at(), Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
         List<DoraFigures.Week> weeks = DoraFigures.weekly(selected, filter.from(), filter.to());
         return new DeploymentsView(null, f, j, filter, query(Map.of("folder", f, "job", j, "from", blankToEmpty(from), "to", blankToEmpty(to),
-                "result", filter.result())), rows, weeks, DoraFigures.totals(selected, weeks.size()), List.copyOf(deploying));
+                "result", filter.result())), rows, weeks, DoraFigures.totals(selected, weeks), List.copyOf(deploying));
     }
 
     private static DeploymentsView refused(String sentence, String folder, String job) {
-        return new DeploymentsView(sentence, folder, job, DeploymentFilter.ALL, "", List.of(), List.of(), DoraFigures.totals(List.of(), 0), List.of());
+        return new DeploymentsView(sentence, folder, job, DeploymentFilter.ALL, "", List.of(), List.of(), DoraFigures.totals(List.of(), List.of()),
+                List.of());
     }
 
     private static String query(Map<String, String> params) {
@@ -148,23 +153,10 @@ public abstract class DeploymentsAction implements Action {
 
     // ---------------------------------------------------------------- the same data for programs
 
-    /** {@code api/json}: a filter that cannot be read is a 400 with its sentence. */
+    /** {@code api/json} (and xml, python) with the filters as query parameters. */
     public Api getApi() {
         DeploymentsView v = getView();
-        if (v.getError() != null) {
-            throw HttpResponses.errorWithoutStack(400, v.getError());
-        }
-        return new Api(this);
-    }
-
-    @Exported(visibility = 2)
-    public List<DeploymentRow> getDeployments() {
-        return getView().getRows();
-    }
-
-    @Exported(visibility = 2)
-    public List<WeekFigures> getWeeks() {
-        return getView().getWeeks().stream().map(WeekFigures::new).toList();
+        return new DeploymentsApi(new DeploymentsData(v), v.getError());
     }
 
     /** {@code csv}: every deployment the filter selects, newest first. */
@@ -183,9 +175,14 @@ public abstract class DeploymentsAction implements Action {
         }
     }
 
-    /** Scope names for the page's title. */
+    /** The folder's name for the page's title; empty for all Jenkins. */
     public String getScopeName() {
         ItemGroup<?> s = scope();
         return s instanceof AbstractItem item ? item.getFullDisplayName() : "";
+    }
+
+    private String scopeName() {
+        ItemGroup<?> s = scope();
+        return s instanceof AbstractItem item ? item.getFullName() : "";
     }
 }

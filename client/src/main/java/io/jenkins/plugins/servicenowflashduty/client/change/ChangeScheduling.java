@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -103,11 +105,16 @@ public final class ChangeScheduling {
      *     when the change has no planned window, {@link Problem#TIMEOUT}
      */
     public List<Conflict> checkConflicts(ChangeRef change, ChangeWindow window) {
-        return Changes.join(checkConflictsAsync(change, window));
+        return Changes.join(checkConflictsAsync(change, window, ForkJoinPool.commonPool()));
     }
 
-    /** {@link #checkConflicts}: the check is started at once, and its end awaited on timers, without a thread. */
-    public CompletableFuture<List<Conflict>> checkConflictsAsync(ChangeRef change, ChangeWindow window) {
+    /**
+     * {@link #checkConflicts}: the check is started at once, and its end awaited on timers, without a thread.
+     *
+     * @param blocking where the requests that follow the check run (a blackout's span, a cancellation): not on the
+     *     HTTP client's or the timers' threads, which every build shares
+     */
+    public CompletableFuture<List<Conflict>> checkConflictsAsync(ChangeRef change, ChangeWindow window, Executor blocking) {
         if (!window.hasStart() || window.end() == null) {
             throw invalidInput("Conflicts are checked for a planned window; give change " + change.number()
                     + " a planned start and end (plannedStart:, plannedEnd: or plannedDurationMinutes:).");
@@ -121,12 +128,12 @@ public final class ChangeScheduling {
                 throw new ApiException(Problem.REFUSED, 0, "ServiceNow's conflict check of change " + change.number()
                         + " was canceled before it finished; run the build again to check once more.");
             }
-            return job.equals(JOB_COMPLETE) ? Optional.of(conflicts(status.path("conflicts"), window)) : Optional.empty();
-        }, () -> {
+            return job.equals(JOB_COMPLETE) ? Optional.of(status.path("conflicts")) : Optional.empty();
+        }, blocking, () -> {
             cancelQuietly(change, what);
             return new ApiException(Problem.TIMEOUT, 0, "ServiceNow's conflict check of change " + change.number() + " did not finish within "
                     + CHECK_TIMEOUT.toMinutes() + " minutes, so it was canceled; the deployment does not run unchecked.");
-        });
+        }).thenApplyAsync(found -> conflicts(found, window), blocking); // a blackout's end is read with further requests
     }
 
     private void cancelQuietly(ChangeRef change, String what) {
@@ -183,22 +190,23 @@ public final class ChangeScheduling {
                         + (errors.isEmpty() ? "its worker ended in an error" : String.join("; ", errors)) + ".");
             }
             return state.startsWith("3") || shown.equalsIgnoreCase("Complete") ? Optional.of(Boolean.TRUE) : Optional.empty();
-        }, () -> new ApiException(Problem.TIMEOUT, 0, "ServiceNow did not " + what + " within " + CHECK_TIMEOUT.toMinutes() + " minutes."))
+        }, Runnable::run, () -> new ApiException(Problem.TIMEOUT, 0, "ServiceNow did not " + what + " within " + CHECK_TIMEOUT.toMinutes() + " minutes."))
                 .thenApply(done -> null);
     }
 
     /**
      * Reads a Change API path until {@code answer} finds what it waits for, pausing (from {@code first}, doubling up
-     * to 5 s) on timers between the reads, for at most {@link #CHECK_TIMEOUT}; then the failure {@code late} makes.
+     * to 5 s) on timers between the reads, for at most {@link #CHECK_TIMEOUT}; then the failure {@code late} makes, on
+     * {@code blocking} (it may send a request). {@code answer} only reads the answer: it runs on the HTTP client's thread.
      */
     private <T> CompletableFuture<T> poll(String path, String what, Duration first, Function<JsonNode, Optional<T>> answer,
-                                          Supplier<ApiException> late) {
+                                          Executor blocking, Supplier<ApiException> late) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        read(new Poll<>(path, what, answer, late, clock.get().plus(CHECK_TIMEOUT), result), first);
+        read(new Poll<>(path, what, answer, blocking, late, clock.get().plus(CHECK_TIMEOUT), result), first);
         return result;
     }
 
-    private record Poll<T>(String path, String what, Function<JsonNode, Optional<T>> answer, Supplier<ApiException> late,
+    private record Poll<T>(String path, String what, Function<JsonNode, Optional<T>> answer, Executor blocking, Supplier<ApiException> late,
                            Instant deadline, CompletableFuture<T> result) {
     }
 
@@ -220,7 +228,13 @@ public final class ChangeScheduling {
                 if (found.isPresent()) {
                     p.result().complete(found.get());
                 } else if (!clock.get().isBefore(p.deadline())) {
-                    p.result().completeExceptionally(p.late().get());
+                    p.blocking().execute(() -> {
+                        try {
+                            p.result().completeExceptionally(p.late().get());
+                        } catch (RuntimeException e) {
+                            p.result().completeExceptionally(e);
+                        }
+                    });
                 } else {
                     Duration after = next.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : next.multipliedBy(2);
                     pause.accept(next, () -> read(p, after));

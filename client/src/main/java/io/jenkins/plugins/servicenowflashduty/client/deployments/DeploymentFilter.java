@@ -43,7 +43,11 @@ public record DeploymentFilter(LocalDate from, LocalDate to, String result) {
             return null;
         }
         try {
-            return LocalDate.parse(text.strip());
+            LocalDate day = LocalDate.parse(text.strip());
+            if (day.getYear() < 1970 || day.getYear() > 9999) {
+                throw new DateTimeParseException("out of range", text, 0);
+            }
+            return day;
         } catch (DateTimeParseException e) {
             throw invalidInput("'" + text.strip() + "' is not a day for '" + what + "'; use yyyy-MM-dd, such as 2026-12-01.");
         }

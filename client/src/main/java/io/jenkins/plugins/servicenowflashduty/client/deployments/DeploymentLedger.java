@@ -7,6 +7,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -143,12 +145,30 @@ public final class DeploymentLedger {
     private static void append(Path file, ObjectNode event) {
         try {
             Files.createDirectories(file.getParent());
+            boolean cutShort = endsMidLine(file);
             try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                if (cutShort) {
+                    out.write('\n'); // a crash left half a line: this event starts its own
+                }
                 out.write(Json.MAPPER.writeValueAsString(event));
                 out.write('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean endsMidLine(Path file) throws IOException {
+        try (SeekableByteChannel in = Files.newByteChannel(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            in.position(size - 1).read(last);
+            return last.get(0) != '\n';
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

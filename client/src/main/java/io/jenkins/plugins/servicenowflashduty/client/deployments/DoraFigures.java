@@ -82,25 +82,37 @@ public final class DoraFigures {
         return out;
     }
 
-    /** The figures over everything given. */
-    public static Totals totals(Collection<Deployment> deployments, int weeks) {
+    /**
+     * The figures over the weeks given (those {@link #weekly} drew), the same way: a deployment or a restore outside
+     * them counts in neither.
+     */
+    public static Totals totals(Collection<Deployment> deployments, List<Week> weeks) {
+        if (weeks.isEmpty()) {
+            return new Totals(0, 0, 0, null, null);
+        }
+        LocalDate first = weeks.get(0).start();
+        LocalDate last = weeks.get(weeks.size() - 1).start();
         int ran = 0;
         int failed = 0;
         List<Long> leadTimes = new ArrayList<>();
         List<Long> restores = new ArrayList<>();
         for (Deployment d : deployments) {
-            if (d.ran()) {
+            if (d.ran() && within(weekOf(d.at()), first, last)) {
                 ran++;
                 failed += d.failed() ? 1 : 0;
                 if (d.leadTime() != null) {
                     leadTimes.add(d.leadTime().getSeconds());
                 }
             }
-            if (d.timeToRestore() != null) {
+            if (d.timeToRestore() != null && within(weekOf(d.incidentOpened()), first, last)) {
                 restores.add(d.timeToRestore().getSeconds());
             }
         }
-        return new Totals(ran, failed, weeks, median(leadTimes), median(restores));
+        return new Totals(ran, failed, weeks.size(), median(leadTimes), median(restores));
+    }
+
+    private static boolean within(LocalDate week, LocalDate first, LocalDate last) {
+        return !week.isBefore(first) && !week.isAfter(last);
     }
 
     /** The Monday (UTC) of the week of that instant. */

@@ -48,7 +48,7 @@ public final class DeploymentsPageBenchmark {
                 List<Deployment> all = DeploymentLedger.read(file);
                 long t1 = System.nanoTime();
                 List<DoraFigures.Week> weeks = DoraFigures.weekly(all, null, null);
-                DoraFigures.Totals totals = DoraFigures.totals(all, weeks.size());
+                DoraFigures.Totals totals = DoraFigures.totals(all, weeks);
                 long t2 = System.nanoTime();
                 System.out.printf("round %d: read %d ms, weekly figures (%d weeks, %d deployed) %d ms%n", round, (t1 - t0) / 1_000_000,
                         weeks.size(), totals.deployments(), (t2 - t1) / 1_000_000);

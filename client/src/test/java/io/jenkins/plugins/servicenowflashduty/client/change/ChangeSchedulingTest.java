@@ -140,7 +140,7 @@ class ChangeSchedulingTest {
         ChangeRef c = open(ChangeType.NORMAL, "web-frontend", now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2)));
         List<Runnable> later = new CopyOnWriteArrayList<>();
         ChangeScheduling held = new ChangeScheduling(client, (d, task) -> later.add(task), Instant::now);
-        CompletableFuture<List<Conflict>> check = held.checkConflictsAsync(c, held.planned(c).window());
+        CompletableFuture<List<Conflict>> check = held.checkConflictsAsync(c, held.planned(c).window(), Runnable::run);
         // the call returned with the check still running; its next read waits for a timer, not in a thread
         long deadline = System.currentTimeMillis() + 10_000;
         while (later.isEmpty() && System.currentTimeMillis() < deadline) {

@@ -32,6 +32,8 @@ class DeploymentFilterAndCsvTest {
                 assertThrows(ApiException.class, () -> DeploymentFilter.parse(null, null, "green")).getMessage());
         assertEquals("'12/01/2026' is not a day for 'from'; use yyyy-MM-dd, such as 2026-12-01.",
                 assertThrows(ApiException.class, () -> DeploymentFilter.parse("12/01/2026", null, null)).getMessage());
+        assertEquals("'+999999999-12-31' is not a day for 'to'; use yyyy-MM-dd, such as 2026-12-01.",
+                assertThrows(ApiException.class, () -> DeploymentFilter.parse(null, "+999999999-12-31", null)).getMessage());
         assertEquals("The range ends (2026-11-01) before it starts (2026-12-01).",
                 assertThrows(ApiException.class, () -> DeploymentFilter.parse("2026-12-01", "2026-11-01", null)).getMessage());
     }

@@ -38,7 +38,7 @@ class DoraFiguresTest {
         assertNull(weeks.get(1).changeFailureRate());
         assertNull(weeks.get(1).leadTime());
         assertEquals(1, weeks.get(2).deployments());
-        DoraFigures.Totals t = DoraFigures.totals(d, weeks.size());
+        DoraFigures.Totals t = DoraFigures.totals(d, weeks);
         assertEquals(4, t.deployments());
         assertEquals(0.5, t.changeFailureRate(), 1e-9);
         assertEquals(4.0 / 3, t.perWeek(), 1e-9);
@@ -52,5 +52,18 @@ class DoraFiguresTest {
         List<DoraFigures.Week> long_ = DoraFigures.weekly(List.of(), LocalDate.parse("2020-01-01"), LocalDate.parse("2026-11-30"));
         assertEquals(DoraFigures.MAX_WEEKS, long_.size());
         assertEquals(LocalDate.parse("2026-11-30"), long_.get(long_.size() - 1).start());
+    }
+
+    @Test
+    void totalsCountOnlyTheWeeksDrawn() {
+        List<Deployment> d = new ArrayList<>();
+        for (int week = 0; week < 156; week++) { // three years, one deployment a week
+            d.add(deployed(week, "CHG" + week, Deployment.SUCCESSFUL, MONDAY.minus(Duration.ofDays(7L * week))));
+        }
+        List<DoraFigures.Week> weeks = DoraFigures.weekly(d, null, null);
+        DoraFigures.Totals t = DoraFigures.totals(d, weeks);
+        assertEquals(DoraFigures.MAX_WEEKS, t.deployments());
+        assertEquals(1.0, t.perWeek(), 1e-9);
+        assertEquals(0, DoraFigures.totals(d, List.of()).deployments());
     }
 }
