@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +39,15 @@ public final class DeploymentLedger {
 
     /** The deployments in the file, oldest first, with their incidents; none when there is no file. */
     public static List<Deployment> read(Path file) {
-        Map<String, Deployment> byChange = new LinkedHashMap<>();
-        Map<String, String> changeOfIncident = new LinkedHashMap<>();
+        Map<String, Deployment> byKey = new LinkedHashMap<>();
+        Map<String, String> keyOfChange = new HashMap<>();
+        Map<String, String> keyOfIncident = new HashMap<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 JsonNode e = parse(line);
                 if (e != null) {
-                    apply(e, byChange, changeOfIncident);
+                    apply(e, byKey, keyOfChange, keyOfIncident);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -53,7 +55,7 @@ public final class DeploymentLedger {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ArrayList<>(byChange.values());
+        return new ArrayList<>(byKey.values());
     }
 
     private static JsonNode parse(String line) {
@@ -68,28 +70,36 @@ public final class DeploymentLedger {
         }
     }
 
-    private static void apply(JsonNode e, Map<String, Deployment> byChange, Map<String, String> changeOfIncident) {
+    /**
+     * Folds one event in. A deployment is keyed by its change and build (recorded again after a restart, it replaces
+     * itself and keeps its incident); an incident goes to the latest deployment of its change, so that a change
+     * number another instance (or a reset sandbox) gives again does not merge two deployments.
+     */
+    private static void apply(JsonNode e, Map<String, Deployment> byKey, Map<String, String> keyOfChange, Map<String, String> keyOfIncident) {
         String change = text(e, "change");
         switch (text(e, "event")) {
             case DEPLOYED -> {
                 Deployment d = new Deployment(e.path("build").asInt(), change, text(e, "changeUrl"), text(e, "type"), text(e, "result"),
                         time(e, "opened"), time(e, "approved"), time(e, "started"), time(e, "ended"), time(e, "oldestCommit"), "", "", null, null);
-                Deployment before = byChange.remove(change); // a deployment recorded again (after a restart) keeps its incident
-                byChange.put(change, before == null || before.incident().isEmpty() ? d
+                String key = change + '#' + d.build();
+                Deployment before = byKey.remove(key);
+                byKey.put(key, before == null || before.incident().isEmpty() ? d
                         : d.withIncident(before.incident(), before.incidentUrl(), before.incidentOpened()).withRestored(before.incidentResolved()));
+                keyOfChange.put(change, key);
             }
             case INCIDENT -> {
-                Deployment d = byChange.get(change);
+                String key = keyOfChange.get(change);
+                Deployment d = key == null ? null : byKey.get(key);
                 if (d != null && d.incident().isEmpty()) { // the first incident a change caused counts
-                    byChange.put(change, d.withIncident(text(e, "incident"), text(e, "incidentUrl"), time(e, "at")));
-                    changeOfIncident.put(text(e, "incident"), change);
+                    byKey.put(key, d.withIncident(text(e, "incident"), text(e, "incidentUrl"), time(e, "at")));
+                    keyOfIncident.put(text(e, "incident"), key);
                 }
             }
             case RESTORED -> {
-                String of = changeOfIncident.get(text(e, "incident"));
-                Deployment d = of == null ? null : byChange.get(of);
+                String key = keyOfIncident.get(text(e, "incident"));
+                Deployment d = key == null ? null : byKey.get(key);
                 if (d != null && d.incidentResolved() == null) {
-                    byChange.put(of, d.withRestored(time(e, "at")));
+                    byKey.put(key, d.withRestored(time(e, "at")));
                 }
             }
             default -> {

@@ -58,4 +58,16 @@ class DeploymentLedgerTest {
         assertEquals("INC1", all.get(0).incident());
         assertEquals(Duration.ofMinutes(10), all.get(0).timeToRestore());
     }
+
+    @Test
+    void aChangeNumberGivenAgainIsAnotherDeploymentAndItsIncidentGoesToTheLatest(@TempDir Path dir) {
+        Path file = dir.resolve(DeploymentLedger.FILE_NAME);
+        DeploymentLedger.deployed(file, deployed(1, "CHG1", Deployment.SUCCESSFUL, T));
+        DeploymentLedger.deployed(file, deployed(7, "CHG1", Deployment.UNSUCCESSFUL, T.plusSeconds(86_400))); // a reset instance
+        DeploymentLedger.incident(file, "CHG1", "INC1", "", T.plusSeconds(90_000));
+        List<Deployment> all = DeploymentLedger.read(file);
+        assertEquals(2, all.size());
+        assertEquals("", all.get(0).incident());
+        assertEquals("INC1", all.get(1).incident());
+    }
 }
