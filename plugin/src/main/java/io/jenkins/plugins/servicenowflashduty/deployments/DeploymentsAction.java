@@ -175,6 +175,12 @@ public abstract class DeploymentsAction implements Action {
         }
     }
 
+    /** The page's title: with the folder's name on a folder's page. */
+    public String getTitle() {
+        String scope = getScopeName();
+        return scope.isEmpty() ? getDisplayName() : getDisplayName() + " – " + scope;
+    }
+
     /** The folder's name for the page's title; empty for all Jenkins. */
     public String getScopeName() {
         ItemGroup<?> s = scope();
