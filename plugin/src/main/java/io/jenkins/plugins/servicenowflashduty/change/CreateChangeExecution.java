@@ -88,10 +88,7 @@ final class CreateChangeExecution extends StepExecution {
     private volatile boolean readySent;
     /** When the block started (epoch millis), kept across a restart for the change's actual start; 0 before. */
     private volatile long bodyStartedAt;
-    /**
-     * When the block ended (epoch millis), 0 before: the change's actual end, and after a restart while closing, the
-     * evidence (the same note, with the same end) is looked for before it is sent again.
-     */
+    /** When the block ended (epoch millis), 0 before: the change's actual end. */
     private volatile long bodyEndedAt;
     private volatile boolean evidenceWritten;
     /** When the change was opened, approved, and the oldest commit the build brought (epoch millis, 0 for none): its record on the deployments page. */
@@ -496,7 +493,6 @@ final class CreateChangeExecution extends StepExecution {
             bodyFailure = failure == null ? null : describe(failure);
             bodyEndedAt = System.currentTimeMillis();
         }
-        getContext().saveState(); // the stage and the end, so a restart while closing writes the same evidence once
         background(() -> close(result, failure));
     }
 
@@ -548,8 +544,10 @@ final class CreateChangeExecution extends StepExecution {
         StepLog log = log();
         String number = change.number();
         // sent without holding a thread: a thousand deployments ending together must not queue on the plugin's pool
-        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end,
-                resumed ? end : null).handle((written, e) -> {
+        // resumed: a note of this build written since its block started (by its heading) is not written again
+        Instant mayBeSentSince = !resumed ? null : started != 0 ? Instant.ofEpochMilli(started) : end.minus(Duration.ofDays(1));
+        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end, mayBeSentSince)
+                .handle((written, e) -> {
             if (e == null) {
                 evidenceWritten = true;
                 log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(), evidence.artifacts().size(),

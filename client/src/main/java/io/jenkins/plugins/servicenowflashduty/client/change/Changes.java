@@ -319,10 +319,10 @@ public final class Changes {
     }
 
     /**
-     * {@link #recordEvidenceAsync(ChangeRef, Evidence, Instant, Instant)} once more after a restart: the note an
-     * earlier run may have written is looked for first.
+     * {@link #recordEvidenceAsync(ChangeRef, Evidence, Instant, Instant)} once more after a restart: a note of this
+     * build that an earlier run may have written (by its heading; its figures may differ) is looked for first.
      *
-     * @param sentBefore when the earlier run sent it, or null when none did
+     * @param sentBefore since when an earlier run may have sent it, or null when none did
      */
     public CompletableFuture<SnRecord> recordEvidenceAsync(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd,
                                                            Instant sentBefore) {
@@ -335,7 +335,7 @@ public final class Changes {
             values.put("work_end", SN_DATE.format(workEnd.atOffset(ZoneOffset.UTC)));
         }
         return sentBefore == null ? client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values)
-                : client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values, sentBefore);
+                : client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values, sentBefore, evidence.heading());
     }
 
     /** Cancels the change, saying why in a work note. */

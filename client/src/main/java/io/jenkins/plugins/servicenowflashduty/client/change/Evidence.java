@@ -42,9 +42,14 @@ public record Evidence(String build, String buildUrl, String result, Duration de
     public record Artifact(String path, long size, String md5) {
     }
 
+    /** The note's first line, which names the build: the same for every note of one build's deployment. */
+    public String heading() {
+        return "Deployment evidence from Jenkins build " + build + "\n";
+    }
+
     /** The work note. */
     public String note() {
-        StringBuilder s = new StringBuilder("Deployment evidence from Jenkins build ").append(build).append('\n');
+        StringBuilder s = new StringBuilder(heading());
         s.append("Result: ").append(result).append('\n');
         if (deployment != null) {
             s.append("Deployment took: ").append(Texts.duration(deployment)).append('\n');

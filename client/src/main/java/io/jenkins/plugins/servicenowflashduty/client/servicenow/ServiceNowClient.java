@@ -173,23 +173,25 @@ public final class ServiceNowClient {
      * {@link #updateWithUniqueNoteAsync}, for a write that an earlier run may have sent already (its answer lost in a
      * restart): the entry is looked for first, and the write sent only when it is not there.
      *
-     * @param since when the earlier run sent it
+     * @param since when the earlier run may have sent it
+     * @param samePrefix how an entry the earlier run wrote begins (its text may differ in what the run measured)
      */
-    public CompletableFuture<SnRecord> updateWithUniqueNoteAsync(String table, String sysId, Map<String, String> values, Instant since) {
+    public CompletableFuture<SnRecord> updateWithUniqueNoteAsync(String table, String sysId, Map<String, String> values, Instant since,
+                                                                 String samePrefix) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
         String column = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
-        return noteWrittenAsync(t, id, column, values.get(column), since)
+        return noteWrittenAsync(t, id, column, v -> v.startsWith(samePrefix), since)
                 .thenCompose(done -> done ? getAsync(t, id) : uniqueNoteAttempt(t, id, column, values, since, 1));
     }
 
-    /** Whether the record has the journal entry with this text, written since then (with a margin for clocks). */
-    private CompletableFuture<Boolean> noteWrittenAsync(String t, String id, String column, String text, Instant since) {
+    /** Whether the record has a journal entry this text matches, written since then (with a margin for clocks). */
+    private CompletableFuture<Boolean> noteWrittenAsync(String t, String id, String column, Predicate<String> text, Instant since) {
         String from = JOURNAL_TIME.format(since.minusSeconds(300).atOffset(ZoneOffset.UTC));
         return pageAsync("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
                 .orderByDescending("sys_created_on"), 0, JOURNAL_LOOKBACK, "element_id", "element", "value", "sys_created_on")
-                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id")) && text.equals(r.get("value"))
+                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id")) && text.test(r.get("value"))
                         && r.get("sys_created_on").compareTo(from) >= 0));
     }
 
@@ -210,7 +212,7 @@ public final class ServiceNowClient {
                     CompletableFuture<SnRecord> next = new CompletableFuture<>();
                     Timers.after(1000L * attempt, () -> {
                         CompletableFuture<Boolean> written = surelyNotSent(e) ? CompletableFuture.completedFuture(false)
-                                : noteWrittenAsync(t, id, column, values.get(column), since);
+                                : noteWrittenAsync(t, id, column, values.get(column)::equals, since);
                         written.thenCompose(done -> done ? getAsync(t, id)
                                         : uniqueNoteAttempt(t, id, column, values, since, attempt + 1))
                                 .whenComplete((r, x) -> {

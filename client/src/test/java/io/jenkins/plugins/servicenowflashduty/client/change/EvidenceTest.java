@@ -96,7 +96,9 @@ class EvidenceTest {
             Evidence e = new Evidence("shop/deploy #9", "", "successful", null, List.of(), List.of(), null, List.of());
             Instant sent = Instant.now();
             changes.recordEvidenceAsync(c, e, null, null).join(); // the earlier run's write, its answer lost in the restart
-            changes.recordEvidenceAsync(c, e, null, null, sent).join();
+            // the resumed run measures the deployment again (its end was not saved): the same build's note is found all the same
+            Evidence again = new Evidence("shop/deploy #9", "", "successful", Duration.ofSeconds(95), List.of(), List.of(), null, List.of());
+            changes.recordEvidenceAsync(c, again, null, null, sent).join();
             Evidence other = new Evidence("shop/deploy #10", "", "successful", null, List.of(), List.of(), null, List.of());
             changes.recordEvidenceAsync(c, other, null, null, sent).join(); // the earlier run never sent this one
             List<String> notes = sim.serviceNow().journal("change_request", c.sysId(), "work_notes");
