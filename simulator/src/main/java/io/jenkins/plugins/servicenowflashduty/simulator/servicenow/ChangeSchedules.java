@@ -368,13 +368,9 @@ public final class ChangeSchedules {
         if (start.isEmpty() || end.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-            return Optional.of(new Window(LocalDateTime.parse(start, f).toInstant(ZoneOffset.UTC),
-                    LocalDateTime.parse(end, f).toInstant(ZoneOffset.UTC)));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        Optional<Instant> from = Dates.parse(start);
+        Optional<Instant> to = Dates.parse(end);
+        return from.isPresent() && to.isPresent() ? Optional.of(new Window(from.get(), to.get())) : Optional.empty();
     }
 
     /** A span of time, its end excluded. */

@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** ServiceNow's database date-time format: UTC {@code yyyy-MM-dd HH:mm:ss}. */
 final class Dates {
@@ -19,11 +20,15 @@ final class Dates {
 
     /** Whether the text is a date-time ServiceNow would store as given. */
     static boolean valid(String text) {
+        return parse(text).isPresent();
+    }
+
+    /** The instant a stored date-time names, or empty for text that is none. */
+    static Optional<Instant> parse(String text) {
         try {
-            LocalDateTime.parse(text, DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
-            return true;
+            return Optional.of(LocalDateTime.parse(text, FORMAT).toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
-            return false;
+            return Optional.empty();
         }
     }
 }
