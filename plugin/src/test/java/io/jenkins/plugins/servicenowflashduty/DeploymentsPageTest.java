@@ -105,6 +105,25 @@ class DeploymentsPageTest {
     }
 
     @Test
+    void aDeploymentWhoseChangeCannotBeClosedIsStillOnThePage() throws Exception {
+        WorkflowJob p = j.createProject(WorkflowJob.class, "deploy-api");
+        p.setDefinition(new CpsFlowDefinition("""
+                serviceNowCreateChange(waitForApproval: true, pollIntervalSeconds: 1) {
+                  echo 'DEPLOYING'
+                  sleep 2
+                }
+                """, true));
+        WorkflowRun r = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("DEPLOYING", r);
+        sim.faults().on("PATCH", "/api/now/table/change_request/").respond(403); // the evidence and the close are refused
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
+        JSONArray rows = JSONObject.fromObject(web().goTo("servicenow-deployments/api/json", "application/json").getWebResponse()
+                .getContentAsString()).getJSONArray("deployments");
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("successful", rows.getJSONObject(0).getString("result"), "the deployment ran and worked; only its change was not closed");
+    }
+
+    @Test
     void aBadFilterIsOneSentenceOnThePageAndA400ForPrograms() throws Exception {
         HtmlPage page = web().goTo("servicenow-deployments/?result=green");
         assertTrue(page.asNormalizedText().contains("'green' is not a result to filter by"), page.asNormalizedText());
