@@ -11,13 +11,13 @@ public final class Texts {
     private Texts() {
     }
 
-    /** Null, empty or only whitespace: the way every step parameter left out arrives. */
     /** A length of time for people: {@code 2 h 5 min}, {@code 3 min 12 s}, {@code 40 s}. */
     public static String duration(Duration d) {
         long s = d.toSeconds();
         return s >= 3600 ? s / 3600 + " h " + s % 3600 / 60 + " min" : s >= 60 ? s / 60 + " min " + s % 60 + " s" : s + " s";
     }
 
+    /** Null, empty or only whitespace: the way every step parameter left out arrives. */
     public static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
