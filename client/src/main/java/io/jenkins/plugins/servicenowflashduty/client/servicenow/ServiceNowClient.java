@@ -162,11 +162,7 @@ public final class ServiceNowClient {
      * it is written once; a 429 or a refused connection is sent again after a pause. At most three attempts.
      */
     public CompletableFuture<SnRecord> updateWithUniqueNoteAsync(String table, String sysId, Map<String, String> values) {
-        String t = Tables.table(table);
-        String id = Tables.sysId(sysId);
-        String column = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
-        return uniqueNoteAttempt(t, id, column, values, Instant.now(), 1);
+        return uniqueNoteAttempt(Tables.table(table), Tables.sysId(sysId), noteColumn(values), values, Instant.now(), 1);
     }
 
     /**
@@ -180,19 +176,35 @@ public final class ServiceNowClient {
                                                                  String samePrefix) {
         String t = Tables.table(table);
         String id = Tables.sysId(sysId);
-        String column = JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
+        String column = noteColumn(values);
         return noteWrittenAsync(t, id, column, v -> v.startsWith(samePrefix), since)
                 .thenCompose(done -> done ? getAsync(t, id) : uniqueNoteAttempt(t, id, column, values, since, 1));
+    }
+
+    /** The journal field a write that must happen once carries. */
+    private static String noteColumn(Map<String, String> values) {
+        return JOURNAL_COLUMNS.stream().filter(values::containsKey).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no journal entry to write once"));
     }
 
     /** Whether the record has a journal entry this text matches, written since then (with a margin for clocks). */
     private CompletableFuture<Boolean> noteWrittenAsync(String t, String id, String column, Predicate<String> text, Instant since) {
         String from = JOURNAL_TIME.format(since.minusSeconds(300).atOffset(ZoneOffset.UTC));
-        return pageAsync("sys_journal_field", TableQuery.where("element_id").is(id).and("element").is(column)
-                .orderByDescending("sys_created_on"), 0, JOURNAL_LOOKBACK, "element_id", "element", "value", "sys_created_on")
-                .thenApply(page -> page.records().stream().anyMatch(r -> id.equals(r.get("element_id")) && text.test(r.get("value"))
+        return pageAsync("sys_journal_field", journalOf(id, column), 0, JOURNAL_LOOKBACK, JOURNAL_FIELDS)
+                .thenApply(page -> page.records().stream().anyMatch(r -> isEntryOf(r, id, column) && text.test(r.get("value"))
                         && r.get("sys_created_on").compareTo(from) >= 0));
+    }
+
+    /** A record's journal entries in one field, newest first. */
+    private static TableQuery journalOf(String id, String column) {
+        return TableQuery.where("element_id").is(id).and("element").is(column).orderByDescending("sys_created_on");
+    }
+
+    private static final String[] JOURNAL_FIELDS = {"sys_id", "element_id", "element", "value", "sys_created_on"};
+
+    /** Whether a journal row is the record's entry in that field: checked, since an instance may ignore the query. */
+    private static boolean isEntryOf(SnRecord entry, String id, String column) {
+        return id.equals(entry.get("element_id")) && column.equals(entry.get("element"));
     }
 
     private static final int UNIQUE_NOTE_ATTEMPTS = 3;
@@ -482,9 +494,8 @@ public final class ServiceNowClient {
 
     /** The newest journal entries of a record holding exactly this text, each checked against what was asked. */
     private Stream<SnRecord> journalWithText(String sysId, String column, String text) {
-        return query("sys_journal_field", TableQuery.where("element_id").is(sysId).and("element").is(column)
-                .orderByDescending("sys_created_on"), JOURNAL_LOOKBACK, "sys_id", "element_id", "element", "value", "sys_created_on").stream()
-                .filter(e -> sysId.equals(e.get("element_id")) && column.equals(e.get("element")) && text.equals(e.get("value")));
+        return query("sys_journal_field", journalOf(sysId, column), JOURNAL_LOOKBACK, JOURNAL_FIELDS).stream()
+                .filter(e -> isEntryOf(e, sysId, column) && text.equals(e.get("value")));
     }
 
     public void delete(String table, String sysId) {
