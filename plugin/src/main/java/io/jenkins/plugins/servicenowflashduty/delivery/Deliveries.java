@@ -30,14 +30,12 @@ import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
-import io.jenkins.plugins.servicenowflashduty.deployments.DeploymentRecords;
 import io.jenkins.plugins.servicenowflashduty.incident.IncidentStep;
 import io.jenkins.plugins.servicenowflashduty.run.PluginThreads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -293,13 +291,8 @@ public final class Deliveries {
     }
 
     private static void record(Run<?, ?> run, Delivery d, Object result, String origin) {
-        if (result instanceof IncidentOutcome o && o.action() != IncidentOutcome.Action.NONE) {
-            TicketsAction.record(run, TicketEntry.Kind.INCIDENT, o.number(), o.url(), o.action().name().toLowerCase(Locale.ROOT), origin,
-                    IncidentStep.stateAfter(o.action()));
-            if (!o.causedBy().isEmpty()) {
-                TicketsAction.event(run, TicketEntry.Kind.INCIDENT, o.number(), Messages.IncidentStep_causedByEvent(o.causedBy()));
-            }
-            DeploymentRecords.incident(run, o);
+        if (result instanceof IncidentOutcome o) {
+            IncidentStep.recorded(run, o, origin);
         } else if (result instanceof SnRecord ticket && d.kind().equals(QueuedWrites.NOTE)) {
             TicketsAction.record(run, TicketsAction.kindOf(ticket.number()), ticket.number(), "", "noted", origin, "");
         } else if (result instanceof PushResult pushed) {

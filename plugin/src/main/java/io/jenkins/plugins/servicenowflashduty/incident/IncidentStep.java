@@ -256,14 +256,7 @@ public final class IncidentStep extends ServiceNowStepBase {
                 ? incidents.resolve(build, correlationId, closeCode, closeNotes)
                 : incidents.raise(build, request(instance, build, run, env), null, cause);
         new StepLog(context.get(TaskListener.class)).action("ServiceNow", line(outcome));
-        if (outcome.action() != IncidentOutcome.Action.NONE) {
-            TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
-                    outcome.action().name().toLowerCase(java.util.Locale.ROOT), stateAfter(outcome.action()));
-            if (!outcome.causedBy().isEmpty()) {
-                TicketsAction.event(run, TicketEntry.Kind.INCIDENT, outcome.number(), Messages.IncidentStep_causedByEvent(outcome.causedBy()));
-            }
-            DeploymentRecords.incident(run, outcome);
-        }
+        recorded(run, outcome, "");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("action", outcome.action().name().toLowerCase(java.util.Locale.ROOT));
         result.put("number", outcome.number());
@@ -308,11 +301,27 @@ public final class IncidentStep extends ServiceNowStepBase {
     }
 
     /**
+     * Records on the build what a raise or resolve did, by a step ({@code ""}) or a queued delivery (its origin): the
+     * ticket with its state, the change that caused it on its timeline, and what it means for the job's deployments.
+     */
+    public static void recorded(Run<?, ?> run, IncidentOutcome outcome, String origin) {
+        if (outcome.action() == IncidentOutcome.Action.NONE) {
+            return;
+        }
+        TicketsAction.record(run, TicketEntry.Kind.INCIDENT, outcome.number(), outcome.url(),
+                outcome.action().name().toLowerCase(java.util.Locale.ROOT), origin, stateAfter(outcome.action()));
+        if (!outcome.causedBy().isEmpty()) {
+            TicketsAction.event(run, TicketEntry.Kind.INCIDENT, outcome.number(), Messages.IncidentStep_causedByEvent(outcome.causedBy()));
+        }
+        DeploymentRecords.incident(run, outcome);
+    }
+
+    /**
      * The state an incident is in after what a raise or resolve did, for the build page: the state ServiceNow gives a
      * new incident, its resolved state, or simply open for one that was updated. The same words for a step and a
      * queued delivery.
      */
-    public static String stateAfter(IncidentOutcome.Action action) {
+    private static String stateAfter(IncidentOutcome.Action action) {
         return switch (action) {
             case CREATED -> "New";
             case RESOLVED -> "Resolved";
