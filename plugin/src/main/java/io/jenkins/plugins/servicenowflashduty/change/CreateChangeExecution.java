@@ -548,15 +548,15 @@ final class CreateChangeExecution extends StepExecution {
         Instant mayBeSentSince = !resumed ? null : started != 0 ? Instant.ofEpochMilli(started) : end.minus(Duration.ofDays(1));
         return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end, mayBeSentSince)
                 .handle((written, e) -> {
-            if (e == null) {
-                evidenceWritten = true;
-                log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(), evidence.artifacts().size(),
-                        evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
-            } else {
-                log.action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(number, StepFailures.unwrap(e).getMessage()));
-            }
-            return null;
-        });
+                    if (e == null) {
+                        evidenceWritten = true;
+                        log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(),
+                                evidence.artifacts().size(), evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
+                    } else {
+                        log.action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(number, StepFailures.unwrap(e).getMessage()));
+                    }
+                    return null;
+                });
     }
 
     /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */

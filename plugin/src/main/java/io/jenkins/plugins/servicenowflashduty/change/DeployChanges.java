@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Which change a build's incident is caused by: the change this build deployed (or opened), else the change of the
@@ -72,9 +73,7 @@ public final class DeployChanges {
 
     /** The last change a build opened, whatever became of it. */
     static Optional<TicketEntry> lastOpened(Run<?, ?> run) {
-        TicketsAction tickets = run.getAction(TicketsAction.class);
-        return tickets == null ? Optional.empty() : tickets.getTickets().stream()
-                .filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created")).reduce((a, b) -> b);
+        return opened(run).reduce((a, b) -> b);
     }
 
     /**
@@ -82,13 +81,14 @@ public final class DeployChanges {
      * {@code finished}, only one whose deployment ran to its close. A change refused or never approved caused nothing.
      */
     static Optional<String> changeOf(Run<?, ?> run, boolean finished) {
-        TicketsAction tickets = run.getAction(TicketsAction.class);
-        if (tickets == null) {
-            return Optional.empty();
-        }
-        return tickets.getTickets().stream()
-                .filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created"))
-                .filter(t -> t.getActions().contains("closed") || !finished && t.getActions().contains("implementing"))
+        return opened(run).filter(t -> t.getActions().contains("closed") || !finished && t.getActions().contains("implementing"))
                 .reduce((a, b) -> b).map(TicketEntry::getNumber);
+    }
+
+    /** The changes a build opened, in order. */
+    private static Stream<TicketEntry> opened(Run<?, ?> run) {
+        TicketsAction tickets = run.getAction(TicketsAction.class);
+        return tickets == null ? Stream.empty() : tickets.getTickets().stream()
+                .filter(t -> t.getKind() == TicketEntry.Kind.CHANGE && t.getActions().contains("created"));
     }
 }
