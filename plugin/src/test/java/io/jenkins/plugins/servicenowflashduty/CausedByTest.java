@@ -11,39 +11,18 @@ import hudson.model.Result;
 import hudson.model.StringParameterDefinition;
 import hudson.model.StringParameterValue;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** An incident knows the change that caused it: the build's own, the job's recent deploy, or the one a pipeline names. */
 @WithJenkins
-class CausedByTest {
-    private JenkinsRule j;
-    private Simulator sim;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
-    }
-
+class CausedByTest extends SandboxedJenkinsTest {
     private WorkflowJob job(String name, String script) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, name);
         p.setDefinition(new CpsFlowDefinition(script, true));

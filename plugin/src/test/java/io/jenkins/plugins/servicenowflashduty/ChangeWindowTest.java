@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
 import io.jenkins.plugins.servicenowflashduty.buildpage.TicketsAction;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,7 +13,6 @@ import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -23,23 +20,12 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** serviceNowCreateChange with a planned window: conflicts, blackouts, emergencies, waiting for the window, first available. */
 @WithJenkins
-class ChangeWindowTest {
-    private JenkinsRule j;
-    private Simulator sim;
+class ChangeWindowTest extends SandboxedJenkinsTest {
     private Instant now;
 
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
+    void setUp() throws Exception {
         now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
     }
 
     private WorkflowRun run(String script, Result expected) throws Exception {
@@ -154,20 +140,10 @@ class ChangeWindowTest {
 
     @Test
     void aChangeCanceledInServiceNowDuringTheWaitIsNotDeployed() throws Exception {
-        Instant start = now.plusSeconds(6);
-        WorkflowJob p = j.createProject(WorkflowJob.class, "canceled-while-waiting");
-        p.setDefinition(new CpsFlowDefinition("""
-                serviceNowCreateChange(plannedStart: '%s', plannedEnd: '%s', waitForApproval: true, waitForWindow: true, pollIntervalSeconds: 1) {
-                  echo 'DEPLOYING'
-                }
-                """.formatted(start, start.plus(Duration.ofHours(1))), true));
-        WorkflowRun r = p.scheduleBuild2(0).waitForStart();
-        j.waitForMessage("waiting for its planned window", r);
-        Map<String, String> c = theChange();
         // canceled by a person: the approval field stays "approved", only the state says it is over
-        sim.serviceNow().overwrite("change_request", c.get("sys_id"), Map.of("state", "4"));
-        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
-        j.assertLogContains("Change " + c.get("number") + " was Canceled in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
+        WorkflowRun r = movedOnWhileWaiting("canceled-while-waiting", "4");
+        j.assertLogContains("Change " + theChange().get("number")
+                + " was Canceled in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
         j.assertLogNotContains("DEPLOYING", r);
         assertEquals("4", theChange().get("state"));
         j.assertLogNotContains("\tat ", r);
@@ -175,8 +151,17 @@ class ChangeWindowTest {
 
     @Test
     void aChangeMovedToReviewDuringTheWaitIsNotDeployed() throws Exception {
+        WorkflowRun r = movedOnWhileWaiting("reviewed-while-waiting", "0");
+        j.assertLogContains("Change " + theChange().get("number")
+                + " was Review in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
+        j.assertLogNotContains("DEPLOYING", r);
+        assertEquals("0", theChange().get("state"), "a change someone else moved on is left where they put it");
+    }
+
+    /** A deployment waits for its window; meanwhile someone moves its change to that state in ServiceNow. */
+    private WorkflowRun movedOnWhileWaiting(String job, String state) throws Exception {
         Instant start = now.plusSeconds(6);
-        WorkflowJob p = j.createProject(WorkflowJob.class, "reviewed-while-waiting");
+        WorkflowJob p = j.createProject(WorkflowJob.class, job);
         p.setDefinition(new CpsFlowDefinition("""
                 serviceNowCreateChange(plannedStart: '%s', plannedEnd: '%s', waitForApproval: true, waitForWindow: true, pollIntervalSeconds: 1) {
                   echo 'DEPLOYING'
@@ -184,12 +169,8 @@ class ChangeWindowTest {
                 """.formatted(start, start.plus(Duration.ofHours(1))), true));
         WorkflowRun r = p.scheduleBuild2(0).waitForStart();
         j.waitForMessage("waiting for its planned window", r);
-        Map<String, String> c = theChange();
-        sim.serviceNow().overwrite("change_request", c.get("sys_id"), Map.of("state", "0"));
-        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
-        j.assertLogContains("Change " + c.get("number") + " was Review in ServiceNow while the deployment waited for its window; the deployment does not run.", r);
-        j.assertLogNotContains("DEPLOYING", r);
-        assertEquals("0", theChange().get("state"), "a change someone else moved on is left where they put it");
+        sim.serviceNow().overwrite("change_request", theChange().get("sys_id"), Map.of("state", state));
+        return j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(r));
     }
 
     @Test

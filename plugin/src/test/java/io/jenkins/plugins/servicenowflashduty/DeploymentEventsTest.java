@@ -8,10 +8,8 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Result;
 import hudson.util.Secret;
 import io.jenkins.plugins.servicenowflashduty.config.FlashdutyConfiguration;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Change;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,35 +18,21 @@ import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** Deployments on Flashduty's change history: from a change block, from flashdutyDeployment, durable, and with Flashduty down. */
 @WithJenkins
-class DeploymentEventsTest {
-    private JenkinsRule j;
-    private Simulator sim;
-
+class DeploymentEventsTest extends SandboxedJenkinsTest {
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
+    void setUp() throws Exception {
         SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "fd-changes",
                 "change push URL", Secret.fromString(sim.baseUrl() + "/event/push/change/standard?integration_key="
                 + FlashdutySimulator.CHANGE_INTEGRATION_KEY)));
         SystemCredentialsProvider.getInstance().save();
         FlashdutyConfiguration.get().setChangeEventsCredentialsId("fd-changes");
         FlashdutyConfiguration.get().setChangeEventLabels("team=payments");
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
     }
 
     private WorkflowRun run(String script, Result expected) throws Exception {

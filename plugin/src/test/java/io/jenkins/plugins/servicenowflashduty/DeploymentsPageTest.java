@@ -11,8 +11,6 @@ import hudson.model.ParametersAction;
 import hudson.model.Result;
 import io.jenkins.plugins.servicenowflashduty.client.deployments.Deployment;
 import io.jenkins.plugins.servicenowflashduty.client.deployments.DeploymentLedger;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.time.Instant;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONArray;
@@ -22,8 +20,6 @@ import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
@@ -31,23 +27,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** The deployments page: what change blocks recorded, the DORA figures, filters, the JSON and CSV, and who sees what. */
 @WithJenkins
-class DeploymentsPageTest {
-    private JenkinsRule j;
-    private Simulator sim;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
-    }
-
+class DeploymentsPageTest extends SandboxedJenkinsTest {
     private JenkinsRule.WebClient web() {
         return j.createWebClient().withJavaScriptEnabled(false);
     }

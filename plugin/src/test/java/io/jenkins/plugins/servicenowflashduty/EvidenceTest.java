@@ -3,8 +3,6 @@ package io.jenkins.plugins.servicenowflashduty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -13,31 +11,12 @@ import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** A closed change carries its deployment's evidence: tests, artifacts with fingerprints, agents, times, the build link. */
 @WithJenkins
-class EvidenceTest {
-    private JenkinsRule j;
-    private Simulator sim;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
-    }
-
+class EvidenceTest extends SandboxedJenkinsTest {
     @Test
     void theClosedChangeCarriesTestsArtifactsAgentsAndTimes() throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, "deploy-app");

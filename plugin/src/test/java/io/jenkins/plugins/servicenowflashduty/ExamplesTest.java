@@ -12,9 +12,7 @@ import hudson.model.StringParameterValue;
 import io.jenkins.plugins.servicenowflashduty.automation.IncidentOnFailure;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.delivery.Deliveries;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
-import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.Map;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -37,24 +34,13 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * are the project's own in real life; here each test writes them into the workspace, passing or failing.
  */
 @WithJenkins
-class ExamplesTest {
+class ExamplesTest extends SandboxedJenkinsTest {
     private static final Path PIPELINES = Path.of("..", "examples", "pipelines");
 
-    private JenkinsRule j;
-    private Simulator sim;
 
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
+    void setUp() throws Exception {
         j.jenkins.setLabelString("deploy"); // the built-in node stands in for the deploy agent
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
     }
 
     private WorkflowJob example(String name) throws Exception {

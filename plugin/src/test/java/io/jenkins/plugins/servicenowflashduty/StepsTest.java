@@ -10,7 +10,6 @@ import hudson.model.Result;
 import hudson.util.Secret;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowConfiguration;
 import io.jenkins.plugins.servicenowflashduty.config.ServiceNowInstance;
-import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Alert;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
@@ -20,31 +19,13 @@ import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** Every step in a real Pipeline against the simulator: success, failure and bad input. */
 @WithJenkins
-class StepsTest {
-    private JenkinsRule j;
-    private Simulator sim;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        sim = Simulator.start();
-        sim.serviceNow().setApprovalPolicy(ApprovalPolicy.approveAfterPolls(1));
-        Sandbox.configure(sim);
-    }
-
-    @AfterEach
-    void tearDown() {
-        sim.close();
-    }
-
+class StepsTest extends SandboxedJenkinsTest {
     private WorkflowJob job(String name, String script) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, name);
         p.setDefinition(new CpsFlowDefinition(script, true));
