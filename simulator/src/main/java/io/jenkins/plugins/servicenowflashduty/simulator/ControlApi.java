@@ -52,7 +52,7 @@ final class ControlApi extends Route {
                     simulator.requests().clear();
                     return Response.empty(204);
                 }
-                return Response.json(200, requests());
+                return Response.json(200, requests(since(request)));
             }
             if (what.equals("faults")) {
                 FaultPlan faults = simulator.faults();
@@ -186,9 +186,22 @@ final class ControlApi extends Route {
         throw new IllegalArgumentException("seconds must be a whole number of seconds to move the clock forward, not '" + text + "'.");
     }
 
-    private ArrayNode requests() {
+    /** {@code since=}: only what was answered after that instant, so that a long run can be read in parts. */
+    private static Instant since(Request request) {
+        String text = request.param("since").orElse("");
+        if (text.isBlank()) {
+            return Instant.MIN;
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("since must be an ISO-8601 instant such as 2026-12-24T00:00:00Z, not '" + text + "'.");
+        }
+    }
+
+    private ArrayNode requests(Instant since) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        for (LoggedRequest r : simulator.requests().all()) {
+        for (LoggedRequest r : simulator.requests().matching(r -> r.time().isAfter(since))) {
             ObjectNode o = out.addObject();
             o.put("time", r.time().toString());
             o.put("method", r.method());

@@ -43,4 +43,19 @@ class ControlApiTest {
         assertOneSentenceError(control.send("POST", "/_sim/changes/0123456789abcdef0123456789abcdef/approve", "", "text/plain"),
                 "0123456789abcdef0123456789abcdef");
     }
+
+    @Test
+    void theRequestLogIsReadInPartsWithSince(Simulator sim) throws Exception {
+        SimHttp control = new SimHttp(sim);
+        control.get("/api/now/table/incident?sysparm_query=number=INC-FIRST");
+        SimHttp.Reply first = control.get("/_sim/requests");
+        String firstTime = first.json().get(0).get("time").asText();
+        Thread.sleep(5); // the next request is logged at a later instant
+        control.get("/api/now/table/incident?sysparm_query=number=INC-SECOND");
+        SimHttp.Reply later = control.get("/_sim/requests?since=" + firstTime);
+        assertEquals(200, later.status(), later.body());
+        assertFalse(later.body().contains("INC-FIRST"), later.body());
+        assertTrue(later.body().contains("INC-SECOND"), later.body());
+        assertOneSentenceError(control.get("/_sim/requests?since=yesterday"), "yesterday");
+    }
 }

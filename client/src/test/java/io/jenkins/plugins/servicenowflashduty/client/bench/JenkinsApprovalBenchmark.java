@@ -16,11 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Drives a running Jenkins with the plugin installed and an instance named {@code sandbox} pointing at a
@@ -129,6 +132,7 @@ public final class JenkinsApprovalBenchmark {
             }
             Thread.sleep(2000);
         }
+        System.out.printf("(all %d builds wait for approval; approving them all in %d s)%n", n, interval * 2 + 6 * interval);
         Thread.sleep(interval * 2000L);
         int busy = intOf(script("println(Jenkins.get().computers.sum { it.countBusy() })"));
         String pluginThreadNames = script("println(Thread.getAllStackTraces().keySet().findAll { it.name.startsWith('ServiceNow') }*.name.sort().join(', '))").strip();
@@ -148,9 +152,12 @@ public final class JenkinsApprovalBenchmark {
         }
         long approvedAt = System.currentTimeMillis();
         sim("POST", "_sim/changes/approve-all", "");
+        Timeline timeline = new Timeline(approvedAt);
         while (intOf(script("println(Jenkins.get().getItemByFullName('" + job + "').builds.count { it.building })")) > 0) {
-            Thread.sleep(500);
+            timeline.read(this);
+            Thread.sleep(2000);
         }
+        timeline.read(this);
         List<Long> ended = new ArrayList<>();
         for (String e : script("println(Jenkins.get().getItemByFullName('" + job + "').builds.collect { it.startTimeInMillis + it.duration }.join(','))").strip().split(",")) {
             ended.add(Long.parseLong(e.strip()) - approvedAt);
@@ -188,6 +195,77 @@ public final class JenkinsApprovalBenchmark {
         System.out.printf("  approval to body start, median       %d ms (p90 %d ms; includes up to one poll interval)%s%n",
                 pct(bodies, 50), pct(bodies, 90), failed == 0 ? "" : "; " + failed + " builds ran no body");
         System.out.printf("  approval to build end, median        %d ms (p90 %d ms)%n", pct(ended, 50), pct(ended, 90));
+        timeline.print(bodies, ended);
+    }
+
+    /**
+     * What the sandbox answered after the approval, read in parts while the builds resume: when the poll saw it, and
+     * when each move to Implement and each other request was answered. It splits the figures above into the wait for
+     * the poll, which depends on where in its interval the approval fell, and what follows it.
+     */
+    private static final class Timeline {
+        private final long approvedAt;
+        private String since;
+        private long seenAt = -1;
+        private final List<Long> implementing = new ArrayList<>();
+        private final List<Long> closing = new ArrayList<>();
+        private final Map<String, Integer> counts = new TreeMap<>();
+        private long last;
+
+        Timeline(long approvedAt) {
+            this.approvedAt = approvedAt;
+            this.since = Instant.ofEpochMilli(approvedAt).toString();
+        }
+
+        void read(JenkinsApprovalBenchmark b) throws Exception {
+            for (JsonNode r : Json.MAPPER.readTree(b.sim("GET", "_sim/requests?since=" + since, null))) {
+                since = r.path("time").asText();
+                long at = Instant.parse(since).toEpochMilli() - approvedAt;
+                String method = r.path("method").asText();
+                String path = r.path("path").asText();
+                String body = r.path("body").asText();
+                last = Math.max(last, at);
+                if (method.equals("GET") && path.equals("/api/now/table/change_request") && seenAt < 0) {
+                    seenAt = at;
+                }
+                if (method.equals("PATCH") && path.startsWith("/api/now/table/change_request/")) {
+                    if (body.contains("\"state\":\"-1\"")) {
+                        implementing.add(at);
+                    } else if (body.contains("\"state\":\"3\"")) {
+                        closing.add(at);
+                    }
+                }
+                String kind = method + " " + path.replaceAll("/[0-9a-f]{32}", "/{sys_id}");
+                counts.merge(kind, 1, Integer::sum);
+            }
+        }
+
+        void print(List<Long> bodies, List<Long> ended) {
+            Collections.sort(implementing);
+            Collections.sort(closing);
+            System.out.printf("  after the approval, from the sandbox's log (ms after the approval):%n");
+            System.out.printf("    the poll that saw it answered      %d%n", seenAt);
+            System.out.printf("    moves to Implement answered        first %d, median %d, p90 %d, last %d (%d)%n", first(implementing),
+                    pct(implementing, 50), pct(implementing, 90), lastOf(implementing), implementing.size());
+            System.out.printf("    bodies started                     first %d, median %d, p90 %d, last %d%n", first(bodies), pct(bodies, 50),
+                    pct(bodies, 90), lastOf(bodies));
+            System.out.printf("    changes closed                     first %d, median %d, p90 %d, last %d (%d)%n", first(closing),
+                    pct(closing, 50), pct(closing, 90), lastOf(closing), closing.size());
+            System.out.printf("    builds ended                       first %d, median %d, p90 %d, last %d%n", first(ended), pct(ended, 50),
+                    pct(ended, 90), lastOf(ended));
+            System.out.printf("    from the poll that saw it: body start p90 %d ms, build end p90 %d ms%n", pct(bodies, 90) - seenAt,
+                    pct(ended, 90) - seenAt);
+            System.out.printf("    requests answered until %d ms:%n", last);
+            counts.forEach((k, v) -> System.out.printf("      %6d  %s%n", v, k));
+        }
+
+        private static long first(List<Long> sorted) {
+            return sorted.isEmpty() ? -1 : sorted.get(0);
+        }
+
+        private static long lastOf(List<Long> sorted) {
+            return sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1);
+        }
     }
 
     private static long pct(List<Long> sorted, int p) {
@@ -196,11 +274,14 @@ public final class JenkinsApprovalBenchmark {
 
     private void incidentOverhead(int count) throws Exception {
         String job = "incident-bench-" + System.currentTimeMillis();
-        long[] echo = stepTimes(job + "-echo", "echo", "for (int i = 0; i < " + count + "; i++) { echo \"line ${i}\" }");
+        long[] echo = durations(stepSpans(job + "-echo", "echo", "for (int i = 0; i < " + count + "; i++) { echo \"line ${i}\" }"));
         // a core step that, like every step that does not finish on the Pipeline thread, makes Pipeline save its state
-        long[] pause = stepTimes(job + "-sleep", "sleep", "for (int i = 0; i < " + count + "; i++) { sleep(time: 1, unit: 'MILLISECONDS') }");
-        long[] step = stepTimes(job, "serviceNowIncident", "for (int i = 0; i < " + count + "; i++) { serviceNowIncident(correlationId: "
+        long[] pause = durations(stepSpans(job + "-sleep", "sleep", "for (int i = 0; i < " + count + "; i++) { sleep(time: 1, unit: 'MILLISECONDS') }"));
+        String before = Instant.now().toString();
+        List<long[]> spans = stepSpans(job, "serviceNowIncident", "for (int i = 0; i < " + count + "; i++) { serviceNowIncident(correlationId: "
                 + "\"bench-step-" + job + "-${i}\", shortDescription: 'bench', description: 'bench') }");
+        long[] step = durations(spans);
+        JsonNode log = Json.MAPPER.readTree(sim("GET", "_sim/requests?since=" + before, null));
 
         ServiceNowClient client = new ServiceNowClient(sandbox, true, new BasicAuthentication("jenkins", SecretValue.of("jenkins")),
                 HttpSettings.defaults("ServiceNow"));
@@ -225,10 +306,57 @@ public final class JenkinsApprovalBenchmark {
         System.out.printf("  the client call alone, median                 %d ms%n", direct[count / 2]);
         System.out.printf("  step - echo - client call, median             %d ms (goal <= 3 ms)%n", added);
         System.out.printf("  step - sleep - client call, median            %d ms (the plugin's own code)%n", addedOverAsync);
+        stepPhases(job, spans, log);
     }
 
-    /** Runs a job of {@code count} calls of one step and returns each call's time, flow node start to the next node's start. */
-    private long[] stepTimes(String job, String function, String script) throws Exception {
+    /**
+     * Splits each step by what the sandbox answered in it: from the step's flow node to its first request's answer,
+     * its requests, and from the last answer to the next flow node.
+     */
+    private static void stepPhases(String job, List<long[]> spans, JsonNode log) {
+        long[][] answered = new long[spans.size()][];
+        int[] requests = new int[spans.size()];
+        String prefix = "bench-step-" + job + "-";
+        for (JsonNode r : log) {
+            String text = r.path("query").asText() + " " + r.path("body").asText();
+            int at = text.indexOf(prefix);
+            if (at < 0) {
+                continue;
+            }
+            int end = at + prefix.length();
+            while (end < text.length() && Character.isDigit(text.charAt(end))) {
+                end++;
+            }
+            int i = Integer.parseInt(text.substring(at + prefix.length(), end));
+            long t = Instant.parse(r.path("time").asText()).toEpochMilli();
+            answered[i] = answered[i] == null ? new long[] {t, t} : new long[] {Math.min(answered[i][0], t), Math.max(answered[i][1], t)};
+            requests[i]++;
+        }
+        List<Long> before = new ArrayList<>();
+        List<Long> between = new ArrayList<>();
+        List<Long> after = new ArrayList<>();
+        for (int i = 0; i < spans.size(); i++) {
+            if (answered[i] != null) {
+                before.add(answered[i][0] - spans.get(i)[0]);
+                between.add(answered[i][1] - answered[i][0]);
+                after.add(spans.get(i)[1] - answered[i][1]);
+            }
+        }
+        Collections.sort(before);
+        Collections.sort(between);
+        Collections.sort(after);
+        System.out.printf("  inside the step, from the sandbox's log (median, p90; %d requests a step):%n", requests.length == 0 ? 0 : requests[0]);
+        System.out.printf("    flow node to its first request answered    %d ms, %d ms%n", pct(before, 50), pct(before, 90));
+        System.out.printf("    first to last request answered             %d ms, %d ms%n", pct(between, 50), pct(between, 90));
+        System.out.printf("    last request answered to the next node     %d ms, %d ms%n", pct(after, 50), pct(after, 90));
+    }
+
+    private static long[] durations(List<long[]> spans) {
+        return spans.stream().mapToLong(s -> s[1] - s[0]).sorted().toArray();
+    }
+
+    /** Runs a job of {@code count} calls of one step and returns, in order, each call's flow node start and the next node's start. */
+    private List<long[]> stepSpans(String job, String function, String script) throws Exception {
         createJob(job, script, false);
         jenkins("POST", "job/" + job + "/build", null);
         Thread.sleep(2000);
@@ -242,9 +370,14 @@ public final class JenkinsApprovalBenchmark {
                 "def nodes = new org.jenkinsci.plugins.workflow.graph.FlowGraphWalker(run.execution).toList().sort { it.id as int }",
                 "def out = []",
                 "nodes.eachWithIndex { n, i -> if (n instanceof StepAtomNode && n.descriptor?.functionName == '" + function + "' && i + 1 < nodes.size())"
-                        + " { out << (TimingAction.getStartTime(nodes[i + 1]) - TimingAction.getStartTime(n)) } }",
+                        + " { out << (TimingAction.getStartTime(n) + ':' + TimingAction.getStartTime(nodes[i + 1])) } }",
                 "println(out.join(','))")).strip();
-        return Arrays.stream(times.split(",")).mapToLong(s -> Long.parseLong(s.strip())).sorted().toArray();
+        List<long[]> spans = new ArrayList<>();
+        for (String span : times.split(",")) {
+            String[] ends = span.strip().split(":");
+            spans.add(new long[] {Long.parseLong(ends[0]), Long.parseLong(ends[1])});
+        }
+        return spans;
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -275,7 +408,7 @@ public final class JenkinsApprovalBenchmark {
         return check(http.send(r, HttpResponse.BodyHandlers.ofString())).body();
     }
 
-    private String sim(String method, String path, String body) throws Exception {
+    String sim(String method, String path, String body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(sandbox + "/" + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build();
         return check(http.send(r, HttpResponse.BodyHandlers.ofString())).body();
@@ -293,6 +426,6 @@ public final class JenkinsApprovalBenchmark {
     }
 
     private static long[] longsOf(String text) {
-        return java.util.Arrays.stream(text.strip().split("\\s+")).mapToLong(Long::parseLong).toArray();
+        return Arrays.stream(text.strip().split("\\s+")).mapToLong(Long::parseLong).toArray();
     }
 }
