@@ -468,10 +468,12 @@ final class CreateChangeExecution extends StepExecution {
         log().action("ServiceNow", "change " + change.number() + " is " + change.state().label() + "; running the deployment");
         ChangeTickets.record(getContext(), change, "implementing");
         tell(ChangeStatus.PROCESSING, null, Messages.CreateChangeStep_eventDeploying(change.number(), build().displayName()), null);
+        // no saveState() here: Pipeline saves the program once the body has started, with this stage in it. A save
+        // before the start would cost each deployment a second save, and a restart between the two would leave a
+        // step that waits for a body it never started.
         stage = Stage.BODY;
         bodyStarted = System.nanoTime();
         bodyStartedAt = System.currentTimeMillis();
-        getContext().saveState();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("SERVICENOW_CHANGE_NUMBER", change.number());
         env.put("SERVICENOW_CHANGE_SYS_ID", change.sysId());
