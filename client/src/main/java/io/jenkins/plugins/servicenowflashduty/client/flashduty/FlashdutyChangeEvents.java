@@ -8,6 +8,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
 import io.jenkins.plugins.servicenowflashduty.client.http.Call;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.RequestRate;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.RequestListener;
@@ -62,7 +63,8 @@ public final class FlashdutyChangeEvents {
         SecretValue.requireSendable("Flashduty change push URL", keyValue);
         String origin = uri.getScheme() + "://" + uri.getRawAuthority();
         BaseUrl base = BaseUrl.parse(origin, allowPlainHttp, FlashdutyClient.DEFAULT_API_URL);
-        this.transport = new HttpTransport(base, settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504)),
+        this.transport = new HttpTransport(base, settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504))
+                .withRequestRate(RequestRate.flashduty()),
                 Authentication.NONE);
         this.path = uri.getRawPath();
         this.key = SecretValue.of(keyValue);

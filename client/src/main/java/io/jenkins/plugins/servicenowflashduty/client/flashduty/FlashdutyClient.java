@@ -10,6 +10,7 @@ import io.jenkins.plugins.servicenowflashduty.client.http.Authentication;
 import io.jenkins.plugins.servicenowflashduty.client.http.BaseUrl;
 import io.jenkins.plugins.servicenowflashduty.client.http.Call;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpSettings;
+import io.jenkins.plugins.servicenowflashduty.client.http.RequestRate;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.Json;
 import io.jenkins.plugins.servicenowflashduty.client.http.Reply;
@@ -47,7 +48,8 @@ public final class FlashdutyClient {
         integrationKey.requireSendable("Flashduty integration key");
         BaseUrl base = BaseUrl.parse(apiUrl == null || apiUrl.isBlank() ? DEFAULT_API_URL : apiUrl, allowPlainHttp, DEFAULT_API_URL);
         // Flashduty's own adapters retry every 5xx; a repeated push is harmless (see above)
-        HttpSettings flashduty = settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504));
+        HttpSettings flashduty = settings.withServiceName("Flashduty").withRetryStatuses(Set.of(429, 500, 502, 503, 504))
+                .withRequestRate(RequestRate.flashduty());
         this.transport = new HttpTransport(base, flashduty, Authentication.NONE);
         this.integrationKey = integrationKey;
     }

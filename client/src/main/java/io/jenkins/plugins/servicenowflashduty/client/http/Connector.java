@@ -27,31 +27,39 @@ public final class Connector {
     /** Basic credentials per host, for servers reached through a client that has an authenticator. */
     private final Map<String, PasswordAuthentication> serverCredentials = new ConcurrentHashMap<>();
     private volatile boolean dropsAuthorization;
-    private final InFlightLimit inFlight = new InFlightLimit(InFlightLimit.DEFAULT);
+    private final RequestRate rate;
+    private final InFlightLimit inFlight;
 
-    private Connector(Supplier<HttpClient.Builder> builder, Duration connectTimeout, SSLContext sslContext) {
+    private Connector(Supplier<HttpClient.Builder> builder, Duration connectTimeout, SSLContext sslContext, RequestRate rate) {
         this.builder = Objects.requireNonNull(builder);
         this.connectTimeout = Objects.requireNonNull(connectTimeout);
         this.sslContext = sslContext;
+        this.rate = Objects.requireNonNull(rate);
+        this.inFlight = new InFlightLimit(InFlightLimit.DEFAULT, rate);
     }
 
     /** A direct connection, JVM default trust. */
     public static Connector direct(Duration connectTimeout) {
-        return new Connector(HttpClient::newBuilder, connectTimeout, null);
+        return new Connector(HttpClient::newBuilder, connectTimeout, null, RequestRate.NONE);
     }
 
     /** Builds on the caller's builder, e.g. one carrying a proxy and its authenticator. */
     public static Connector from(Supplier<HttpClient.Builder> builder, Duration connectTimeout) {
-        return new Connector(builder, connectTimeout, null);
+        return new Connector(builder, connectTimeout, null, RequestRate.NONE);
     }
 
     public Connector withConnectTimeout(Duration timeout) {
-        return new Connector(builder, timeout, sslContext);
+        return new Connector(builder, timeout, sslContext, rate);
     }
 
     /** Another trust (a private CA), or null for the JVM default. */
     public Connector withSslContext(SSLContext context) {
-        return new Connector(builder, connectTimeout, context);
+        return new Connector(builder, connectTimeout, context, rate);
+    }
+
+    /** The service's published request limits, kept by this connection's requests. */
+    public Connector withRequestRate(RequestRate limits) {
+        return new Connector(builder, connectTimeout, sslContext, limits);
     }
 
     /** The bound on asynchronous requests in flight to this service, shared by every transport of the connection. */

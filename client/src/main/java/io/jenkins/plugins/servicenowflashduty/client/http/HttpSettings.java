@@ -60,6 +60,11 @@ public record HttpSettings(String serviceName, Connector connector, Duration req
         return new HttpSettings(serviceName, connector.withSslContext(context), requestTimeout, retry, listener, sleeper, userAgent, retryStatuses);
     }
 
+    /** The service's published request limits, which requests then keep instead of being refused (per connection). */
+    public HttpSettings withRequestRate(RequestRate rate) {
+        return new HttpSettings(serviceName, connector.withRequestRate(rate), requestTimeout, retry, listener, sleeper, userAgent, retryStatuses);
+    }
+
     public HttpSettings withRetry(RetryPolicy policy) {
         return new HttpSettings(serviceName, connector, requestTimeout, policy, listener, sleeper, userAgent, retryStatuses);
     }

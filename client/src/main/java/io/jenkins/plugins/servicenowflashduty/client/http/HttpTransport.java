@@ -287,8 +287,9 @@ public final class HttpTransport {
 
     private void afterAnswer(Call call, Attempts attempts, CompletableFuture<Reply> result, long started, Reply reply) {
         Duration retryAfter = retryAfter(reply);
-        if (reply.status() == 429 && retryAfter != null && settings.retryStatuses().contains(429)) {
-            settings.connector().inFlight().pause(retryAfter); // before anything else can start
+        if (reply.status() == 429 && settings.retryStatuses().contains(429)) {
+            // before anything else can start; a service that names no wait (Flashduty) is given the first backoff
+            settings.connector().inFlight().pause(retryAfter != null ? retryAfter : settings.retry().backoff(1, null));
         }
         report(call, reply.status(), Duration.ofNanos(System.nanoTime() - started), attempts.made, "");
         if (reply.status() == 401 && call.authenticated() && !attempts.renewed) {
@@ -450,6 +451,7 @@ public final class HttpTransport {
     }
 
     private Reply exchange(Call call, Instant deadline) throws IOException {
+        awaitTurn(deadline);
         Duration timeout = timeoutBefore(deadline);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new HttpTimeoutException("deadline passed");
@@ -513,6 +515,26 @@ public final class HttpTransport {
             }
             throw new ApiException(Problem.INVALID_INPUT, 0, "Could not read the content to send to " + settings.serviceName()
                     + "; check that the file exists and is readable.", e);
+        }
+    }
+
+    /**
+     * A blocking request waits, like the asynchronous ones, while the service has asked for a pause or its published
+     * rate is used up; past the call's deadline it is not sent (the service would refuse it).
+     */
+    private void awaitTurn(Instant deadline) {
+        Duration wait = settings.connector().inFlight().beforeBlockingStart();
+        if (wait.isZero()) {
+            return;
+        }
+        if (Instant.now().plus(wait).isAfter(deadline)) {
+            throw new ApiException(Problem.RATE_LIMITED, 429, settings.serviceName() + "'s rate limit leaves no room for this request"
+                    + " before its deadline, so it was not sent.");
+        }
+        try {
+            settings.sleeper().sleep(wait);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
         }
     }
 

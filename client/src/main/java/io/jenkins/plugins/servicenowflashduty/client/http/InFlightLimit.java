@@ -11,23 +11,32 @@ import java.util.function.Supplier;
 /**
  * At most so many asynchronous requests to one service at a time; the rest wait in order, holding no thread. A
  * {@code 429} pauses every start until its {@code Retry-After} has passed, since a rate limit is the service's,
- * not one request's. Thread-safe; one per {@link Connector}, so per configured service.
+ * not one request's; where the service publishes its limits ({@link RequestRate}), no request is started that they
+ * would refuse. Thread-safe; one per {@link Connector}, so per configured service.
  */
 public final class InFlightLimit {
     /** What one ServiceNow node serves side by side for one integration user without queueing it. */
     public static final int DEFAULT = 8;
 
     private final int max;
+    private final RequestRate rate;
     private final Queue<Runnable> waiting = new ArrayDeque<>();
     private int running;
     private long pausedUntilNanos;
     private boolean resumeScheduled;
 
     public InFlightLimit(int max) {
+        this(max, RequestRate.NONE);
+    }
+
+    /** With the service's published limits, counted for this service alone. */
+    public InFlightLimit(int max, RequestRate rate) {
         if (max < 1) {
             throw new IllegalArgumentException("at least one request must be allowed in flight");
         }
         this.max = max;
+        this.rate = rate.fresh();
+        this.pausedUntilNanos = System.nanoTime(); // not paused: nanoTime's origin is arbitrary, so 0 would not do
     }
 
     /**
@@ -57,9 +66,10 @@ public final class InFlightLimit {
         };
         boolean now;
         synchronized (this) {
-            now = running < max && waiting.isEmpty() && !paused();
+            now = running < max && waiting.isEmpty() && waitNanos() == 0;
             if (now) {
                 running++;
+                rate.started(System.nanoTime());
             } else {
                 waiting.add(start);
             }
@@ -82,6 +92,17 @@ public final class InFlightLimit {
         }
     }
 
+    /**
+     * For a blocking request, which takes no slot: how long it must wait before it starts (the service's pause, or its
+     * published rate); its start is counted then, so that the caller sleeps once.
+     */
+    public synchronized Duration beforeBlockingStart() {
+        long now = System.nanoTime();
+        long wait = waitNanos();
+        rate.started(now + wait);
+        return Duration.ofNanos(wait);
+    }
+
     /** Requests started and not yet answered. */
     public synchronized int running() {
         return running;
@@ -92,8 +113,10 @@ public final class InFlightLimit {
         return waiting.size();
     }
 
-    private boolean paused() {
-        return pausedUntilNanos - System.nanoTime() > 0;
+    /** How long until the next start: the pause a 429 asked for, or what the published rate allows. Under the lock. */
+    private long waitNanos() {
+        long now = System.nanoTime();
+        return Math.max(Math.max(0, pausedUntilNanos - now), rate.waitNanos(now));
     }
 
     private void release() {
@@ -114,10 +137,11 @@ public final class InFlightLimit {
                 if (waiting.isEmpty() || running >= max) {
                     return;
                 }
-                if (paused()) {
+                long wait = waitNanos();
+                if (wait > 0) {
                     if (!resumeScheduled) {
                         resumeScheduled = true;
-                        long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pausedUntilNanos - System.nanoTime()) + 1);
+                        long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait) + 1);
                         Timers.after(delay, () -> {
                             synchronized (this) {
                                 resumeScheduled = false;
@@ -129,6 +153,7 @@ public final class InFlightLimit {
                 }
                 next = waiting.poll();
                 running++;
+                rate.started(System.nanoTime());
             }
             ForkJoinPool.commonPool().execute(next);
         }

@@ -19,8 +19,10 @@ import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.Change;
 import io.jenkins.plugins.servicenowflashduty.simulator.flashduty.FlashdutySimulator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +111,34 @@ class FlashdutyChangeEventsTest {
         ApiException cause = assertInstanceOf(ApiException.class, e.getCause());
         assertEquals(Problem.BAD_CREDENTIALS, cause.problem());
         assertFalse(cause.getMessage().contains("secret-wrong-key"), cause.getMessage());
+    }
+
+    @Test
+    void aBurstOfEventsKeepsFlashdutysRateInsteadOfBeingRefused() throws Exception {
+        // 150 deployments tell Flashduty at once: 100 a second is Flashduty's limit, so 50 wait for the next second
+        FlashdutyChangeEvents fd = client(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY));
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < 150; i++) {
+            sent.add(fd.pushAsync(DeployEvents.first("burst-" + i, ChangeStatus.PROCESSING, "t", BUILD, null, "")));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertEquals(150, sim.flashduty().changes().size());
+        assertEquals(List.of(), sim.requests().all().stream().filter(r -> r.status() == 429).toList(), "no request was refused");
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(900), "the last 50 waited for the next second");
+    }
+
+    @Test
+    void aBlockingPushWaitsForItsTurnToo() {
+        FlashdutyChangeEvents fd = new FlashdutyChangeEvents(SecretValue.of(pushUrl(FlashdutySimulator.CHANGE_INTEGRATION_KEY)), true,
+                HttpSettings.defaults("x"));
+        long started = System.nanoTime();
+        for (int i = 0; i < 101; i++) {
+            fd.push(DeployEvents.first("blocking-" + i, ChangeStatus.PROCESSING, "t", BUILD, null, ""));
+        }
+        assertEquals(101, sim.flashduty().changes().size());
+        assertEquals(0, sim.requests().all().stream().filter(r -> r.status() == 429).count());
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(900), "the 101st push waited for the next second");
     }
 
     @Test
