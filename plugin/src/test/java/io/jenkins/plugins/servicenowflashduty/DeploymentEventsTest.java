@@ -105,6 +105,25 @@ class DeploymentEventsTest extends SandboxedJenkinsTest {
     }
 
     @Test
+    void aDeploymentDoesNotWaitForAnEventThatFlashdutysRateHoldsBack() throws Exception {
+        // Flashduty refuses the first event and asks for 30 s: the next one waits for its turn, and the build does not
+        sim.faults().on("POST", "/event/push/change/standard").times(1).retryAfter(30).respond(429);
+        long started = System.nanoTime();
+        WorkflowRun r = run("flashdutyDeployment(title: 'Deploy web') { echo 'DEPLOYING' }", Result.SUCCESS);
+        long took = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        assertTrue(took < 20, "the build ended in " + took + " s, without waiting for the 30 s");
+        String key = "jenkins:" + r.getParent().getFullName() + "#1";
+        j.assertLogContains("Flashduty: could not record " + key + " as Processing on Flashduty (the deployment goes on)", r);
+        j.assertLogContains("Flashduty: the Flashduty change events of " + key + " are still on their way", r);
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (sim.flashduty().changes().isEmpty() && Instant.now().isBefore(until)) {
+            Thread.sleep(200);
+        }
+        assertEquals(List.of("Done"), sim.flashduty().changes().get(0).events().stream().map(e -> e.status()).toList(),
+                "the Done event went on after the build and arrived");
+    }
+
+    @Test
     void aPushUrlThatIsNotOneCostsAConsoleLineWithoutTheUrl() throws Exception {
         SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "fd-bad",
                 "not a push URL", Secret.fromString("/event/push/change/standard?integration_key=k3y-in-the-url")));

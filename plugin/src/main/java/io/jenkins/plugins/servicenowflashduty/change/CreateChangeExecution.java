@@ -585,10 +585,10 @@ final class CreateChangeExecution extends StepExecution {
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
-        // the step ends once the deployment's last change event is out (or given up, within seconds): its console line
-        // about a Flashduty that is down then still reaches this step's log
+        // the step ends once the deployment's last change event is out, or after a short wait: a Flashduty that refuses
+        // it quickly still reaches this step's log, and one that takes its time (its rate limit) does not hold the build
         DeploymentEvents e = events;
-        (e == null ? CompletableFuture.<Void>completedFuture(null) : e.sent()).whenComplete((sent, ignored) -> {
+        (e == null ? CompletableFuture.<Void>completedFuture(null) : e.sentWithin(DeploymentEvents.AT_END, log())).whenComplete((sent, ignored) -> {
             if (failure != null) {
                 getContext().onFailure(failure);
             } else if (bodyFailure != null) {

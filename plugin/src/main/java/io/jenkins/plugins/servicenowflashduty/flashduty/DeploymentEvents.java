@@ -10,6 +10,7 @@ import io.jenkins.plugins.servicenowflashduty.client.flashduty.FlashdutyChangeEv
 import io.jenkins.plugins.servicenowflashduty.client.http.ApiException;
 import io.jenkins.plugins.servicenowflashduty.client.http.HttpTransport;
 import io.jenkins.plugins.servicenowflashduty.client.http.RetryPolicy;
+import io.jenkins.plugins.servicenowflashduty.client.http.Timers;
 import io.jenkins.plugins.servicenowflashduty.client.job.BuildContext;
 import io.jenkins.plugins.servicenowflashduty.config.Clients;
 import io.jenkins.plugins.servicenowflashduty.config.ConfigurationException;
@@ -40,12 +41,19 @@ public final class DeploymentEvents implements Serializable {
     /** Short patience: a deployment's events must not queue up behind a Flashduty that is down. */
     private static final RetryPolicy PATIENCE = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(15));
 
+    /** How long a deployment's end waits for its last change event before its step ends without it. */
+    public static final Duration AT_END = Duration.ofSeconds(2);
+
     private final String changeKey;
     private final String title;
     private final boolean durable;
     /** The step's own labels, after the build's and before the admin's. */
     private final LinkedHashMap<String, String> labels;
     private transient CompletableFuture<Void> last;
+    /** The step stopped waiting for its events: what becomes of the rest goes to the controller's log too. */
+    private transient volatile boolean unwatched;
+    /** Where the events went last, to tell events held back by Flashduty's rate from events on their way. */
+    private transient volatile FlashdutyChangeEvents client;
 
     public DeploymentEvents(String changeKey, String title, boolean durable) {
         this(changeKey, title, durable, Map.of());
@@ -100,6 +108,7 @@ public final class DeploymentEvents implements Serializable {
             return;
         }
         FlashdutyChangeEvents client = to.get().withRetry(PATIENCE);
+        this.client = client;
         ChangeEvent sent = event;
         CompletableFuture<Void> before = last == null ? CompletableFuture.completedFuture(null) : last;
         // after the earlier event, whatever became of it; the request and its retries wait on timers, holding no thread
@@ -108,6 +117,10 @@ public final class DeploymentEvents implements Serializable {
                 Throwable cause = HttpTransport.unwrap(failure);
                 if (cause instanceof ApiException e) {
                     log.action("Flashduty", Messages.DeploymentEvents_notSent(status.wire(), changeKey, e.getMessage()));
+                    if (unwatched) { // the build's console may be closed by now
+                        LOG.log(Level.WARNING, "Flashduty change event {0} of {1} was not sent: {2}", new Object[] {status.wire(), changeKey,
+                                e.getMessage()});
+                    }
                 } else {
                     LOG.log(Level.WARNING, "could not send a change event", cause);
                 }
@@ -119,5 +132,29 @@ public final class DeploymentEvents implements Serializable {
     /** The events sent so far, for tests and for a step that wants them out before it ends. */
     public synchronized CompletableFuture<Void> sent() {
         return last == null ? CompletableFuture.completedFuture(null) : last;
+    }
+
+    /**
+     * Completes once the events sent so far are out, or after {@code patience} when they wait for their turn under
+     * Flashduty's rate (minutes when a thousand deployments end together): the console then says that they go on
+     * without the step. Events on their way, or retried after a failure, are waited for (their retries are short), so
+     * that a Flashduty that is down still reaches the console.
+     */
+    public CompletableFuture<Void> sentWithin(Duration patience, StepLog log) {
+        CompletableFuture<Void> out = sent();
+        if (out.isDone()) {
+            return out;
+        }
+        CompletableFuture<Void> waited = new CompletableFuture<>();
+        out.whenComplete((ok, ignored) -> waited.complete(null));
+        Timers.after(patience.toMillis(), () -> {
+            FlashdutyChangeEvents to = client;
+            if (!out.isDone() && to != null && to.holdsEventsBack()) {
+                unwatched = true;
+                log.action("Flashduty", Messages.DeploymentEvents_goOn(changeKey));
+                waited.complete(null);
+            }
+        });
+        return waited;
     }
 }

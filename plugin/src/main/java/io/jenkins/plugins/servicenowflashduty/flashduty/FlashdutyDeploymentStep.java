@@ -137,17 +137,33 @@ public class FlashdutyDeploymentStep extends Step {
             this.events = events;
         }
 
-        // the step ends once its events are out (or given up, within seconds), so their console lines reach its log
+        // the step ends once its events are out, or after a short wait (see DeploymentEvents.sentWithin)
         @Override
         public void onSuccess(StepContext context, Object result) {
             Execution.tell(context, events, ChangeStatus.DONE, null);
-            events.sent().whenComplete((sent, ignored) -> context.onSuccess(result));
+            afterEvents(context, () -> context.onSuccess(result));
         }
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
             Execution.tell(context, events, t instanceof FlowInterruptedException ? ChangeStatus.CANCELED : ChangeStatus.DONE, t);
-            events.sent().whenComplete((sent, ignored) -> context.onFailure(t));
+            afterEvents(context, () -> context.onFailure(t));
+        }
+
+        private void afterEvents(StepContext context, Runnable end) {
+            StepLog log;
+            try {
+                log = new StepLog(context.get(TaskListener.class));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "no console for the step's end", e);
+                end.run();
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                end.run();
+                return;
+            }
+            events.sentWithin(DeploymentEvents.AT_END, log).whenComplete((sent, ignored) -> end.run());
         }
     }
 

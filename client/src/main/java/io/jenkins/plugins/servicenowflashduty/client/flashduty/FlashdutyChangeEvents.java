@@ -80,6 +80,11 @@ public final class FlashdutyChangeEvents {
         return new FlashdutyChangeEvents(transport.withListener(listener), path, key);
     }
 
+    /** Whether events wait for their turn under Flashduty's rate (or a pause it asked for) rather than being on their way. */
+    public boolean holdsEventsBack() {
+        return transport.holdsRequestsBack();
+    }
+
     public FlashdutyChangeEvents withRetry(RetryPolicy policy) {
         return new FlashdutyChangeEvents(transport.withRetry(policy), path, key);
     }

@@ -57,6 +57,14 @@ public final class HttpTransport {
     }
 
     /** The same connection pool and credentials, reporting attempts to another listener (a build's log). */
+    /**
+     * Whether asynchronous requests to this service wait for their turn (its rate, a 429's pause, or a free slot): a
+     * caller may then stop waiting for its own instead of waiting out a queue.
+     */
+    public boolean holdsRequestsBack() {
+        return settings.connector().inFlight().waiting() > 0;
+    }
+
     public HttpTransport withListener(RequestListener listener) {
         return new HttpTransport(baseUrl, settings.withListener(listener), authentication);
     }
