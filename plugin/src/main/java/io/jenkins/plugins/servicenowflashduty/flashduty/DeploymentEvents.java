@@ -135,10 +135,10 @@ public final class DeploymentEvents implements Serializable {
     }
 
     /**
-     * Completes once the events sent so far are out, or after {@code patience} when they wait for their turn under
-     * Flashduty's rate (minutes when a thousand deployments end together): the console then says that they go on
-     * without the step. Events on their way, or retried after a failure, are waited for (their retries are short), so
-     * that a Flashduty that is down still reaches the console.
+     * Completes once the events sent so far are out, or as soon as they are seen waiting for their turn under
+     * Flashduty's rate (minutes when a thousand deployments end together; looked at now and after {@code patience}):
+     * the console then says that they go on without the step. Events on their way, or retried after a failure, are
+     * waited for (their retries are short), so that a Flashduty that is down still reaches the console.
      */
     public CompletableFuture<Void> sentWithin(Duration patience, StepLog log) {
         CompletableFuture<Void> out = sent();
@@ -146,15 +146,27 @@ public final class DeploymentEvents implements Serializable {
             return out;
         }
         CompletableFuture<Void> waited = new CompletableFuture<>();
+        if (leftToGoOn(out, log)) {
+            waited.complete(null);
+            return waited;
+        }
         out.whenComplete((ok, ignored) -> waited.complete(null));
         Timers.after(patience.toMillis(), () -> {
-            FlashdutyChangeEvents to = client;
-            if (!out.isDone() && to != null && to.holdsEventsBack()) {
-                unwatched = true;
-                log.action("Flashduty", Messages.DeploymentEvents_goOn(changeKey));
+            if (leftToGoOn(out, log)) {
                 waited.complete(null);
             }
         });
         return waited;
+    }
+
+    /** Whether the events are held back by Flashduty's rate, and so go on without the step (which the console says). */
+    private boolean leftToGoOn(CompletableFuture<Void> out, StepLog log) {
+        FlashdutyChangeEvents to = client;
+        if (out.isDone() || to == null || !to.holdsEventsBack()) {
+            return false;
+        }
+        unwatched = true;
+        log.action("Flashduty", Messages.DeploymentEvents_goOn(changeKey));
+        return true;
     }
 }
