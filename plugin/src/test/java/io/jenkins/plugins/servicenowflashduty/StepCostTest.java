@@ -17,6 +17,7 @@ import io.jenkins.plugins.servicenowflashduty.simulator.Simulator;
 import io.jenkins.plugins.servicenowflashduty.simulator.servicenow.ApprovalPolicy;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -57,6 +58,42 @@ class StepCostTest {
                 COUNT.incrementAndGet();
             }
         }
+    }
+
+    /** Counts saves of builds, by job. */
+    @TestExtension("aBuildOfManyIncidentsSavesItsTicketsTogether")
+    public static final class BuildSaveCounts extends SaveableListener {
+        static final Map<String, AtomicInteger> COUNTS = new ConcurrentHashMap<>();
+
+        @Override
+        public void onChange(Saveable o, XmlFile file) {
+            if (o instanceof WorkflowRun r) {
+                COUNTS.computeIfAbsent(r.getParent().getName(), k -> new AtomicInteger()).incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void aBuildOfManyIncidentsSavesItsTicketsTogether() throws Exception {
+        WorkflowJob echoes = j.createProject(WorkflowJob.class, "echoes");
+        echoes.setDefinition(new CpsFlowDefinition("for (int i = 0; i < 20; i++) { echo \"step ${i}\" }", true));
+        WorkflowJob incidents = j.createProject(WorkflowJob.class, "incidents");
+        incidents.setDefinition(new CpsFlowDefinition("""
+                for (int i = 0; i < 20; i++) {
+                  serviceNowIncident(correlationId: "together-${i}", shortDescription: 'step', description: 'step')
+                }
+                """, true));
+        j.buildAndAssertSuccess(echoes);
+        WorkflowRun run = j.buildAndAssertSuccess(incidents);
+        Thread.sleep(1500); // the last record's save, a second after it
+        int pipeline = BuildSaveCounts.COUNTS.get("echoes").get();
+        int withTickets = BuildSaveCounts.COUNTS.get("incidents").get();
+        assertTrue(withTickets <= pipeline + 5, "20 new tickets cost " + (withTickets - pipeline) + " saves of build.xml beyond Pipeline's "
+                + pipeline + ", not one each");
+        List<String> numbers = run.getAction(TicketsAction.class).getTickets().stream().map(t -> t.getNumber()).toList();
+        assertEquals(20, numbers.size());
+        String onDisk = new XmlFile(run.getRootDir().toPath().resolve("build.xml").toFile()).asString();
+        assertTrue(onDisk.contains(numbers.get(19)), "the last ticket is on disk");
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class TicketsAction implements RunAction2 {
             }
         }
         if (action.add(kind, number, url, what, origin, state)) {
-            BuildSaves.now(run);
+            BuildSaves.shortly(run);
         } else {
             BuildSaves.soon(run);
         }
