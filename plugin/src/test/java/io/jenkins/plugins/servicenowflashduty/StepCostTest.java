@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -154,12 +156,19 @@ class StepCostTest {
         sim.serviceNow().decideApproval(change.get("sys_id"), true, "approved");
         j.assertBuildStatusSuccess(j.waitForCompletion(run));
         List<String> writes = sim.requests().matching(r -> r.path().endsWith(change.get("sys_id"))).stream()
-                .map(r -> r.method()).toList();
-        // Implement; after the block the evidence note, Review and Closed: the poll that saw the approval and the step's own
-        // moves are current, so the change is not read again
-        assertEquals(List.of("PATCH", "PATCH", "PATCH", "PATCH"), writes);
+                .map(r -> r.method() + " " + stateIn(r.body())).toList();
+        // Implement; after the block the evidence note with the move to Review, then Closed: the poll that saw the approval
+        // and the step's own moves are current, so the change is not read again
+        assertEquals(List.of("PATCH -1", "PATCH 0", "PATCH 3"), writes);
+        assertTrue(sim.requests().matching(r -> r.path().endsWith(change.get("sys_id"))).get(1).body().contains("work_notes"),
+                "the evidence goes with the move to Review");
         assertEquals("3", sim.serviceNow().record("change_request", change.get("sys_id")).orElseThrow().get("state"));
         TicketsAction tickets = run.getAction(TicketsAction.class);
         assertEquals(List.of("created", "implementing", "closed"), tickets.getTickets().get(0).getActions());
+    }
+
+    private static String stateIn(String body) {
+        Matcher m = Pattern.compile("\"state\":\"(-?\\d+)\"").matcher(body);
+        return m.find() ? m.group(1) : "-";
     }
 }

@@ -520,18 +520,22 @@ final class CreateChangeExecution extends StepExecution {
         // a short deployment leaves the change as the step set it; after a longer one, people may have acted on it
         long started = bodyStarted;
         boolean current = started != 0 && System.nanoTime() - started < CURRENT_FOR_NANOS;
-        recordEvidence(changes, context)
-                .thenCompose(written -> changes.closeAsync(change, current, code, notes, PluginThreads.background()))
+        recordEvidence(changes, context, current)
+                .thenCompose(now -> changes.closeAsync(now, current, code, notes, PluginThreads.background()))
                 .whenComplete((done, e) -> background(() -> closed(done, e == null ? null : StepFailures.unwrap(e), result, failure)));
     }
 
     /**
      * The deployment's evidence on the change, before it is closed: commits, tests, artifacts, agents, duration and the
-     * actual start and end. A report: when it cannot be written, the console says so and the change is closed all the same.
+     * actual start and end; with the move to Review when the change is as the step left it ({@code current}). A
+     * report: when it cannot be written, the console says so and the change is closed all the same.
+     *
+     * @return the change as the write left it
      */
-    private CompletableFuture<Void> recordEvidence(Changes changes, BuildContext context) throws Exception {
+    private CompletableFuture<ChangeRef> recordEvidence(Changes changes, BuildContext context, boolean current) throws Exception {
+        ChangeRef known = change;
         if (evidenceWritten) {
-            return CompletableFuture.completedFuture(null); // before a restart
+            return CompletableFuture.completedFuture(known); // before a restart
         }
         long started = bodyStartedAt;
         long ended = bodyEndedAt;
@@ -548,17 +552,19 @@ final class CreateChangeExecution extends StepExecution {
         // sent without holding a thread: a thousand deployments ending together must not queue on the plugin's pool
         // resumed: a note of this build written since its block started (by its heading) is not written again
         Instant mayBeSentSince = !resumed ? null : started != 0 ? Instant.ofEpochMilli(started) : end.minus(Duration.ofDays(1));
-        return changes.recordEvidenceAsync(change, evidence, started == 0 ? null : Instant.ofEpochMilli(started), end, mayBeSentSince)
-                .handle((written, e) -> {
-                    if (e == null) {
-                        evidenceWritten = true;
-                        log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(),
-                                evidence.artifacts().size(), evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
-                    } else {
-                        log.action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(number, StepFailures.unwrap(e).getMessage()));
-                    }
-                    return null;
-                });
+        Instant workStart = started == 0 ? null : Instant.ofEpochMilli(started);
+        CompletableFuture<ChangeRef> write = current && !resumed ? changes.recordEvidenceInReviewAsync(known, evidence, workStart, end)
+                : changes.recordEvidenceAsync(known, evidence, workStart, end, mayBeSentSince).thenApply(written -> known);
+        return write.handle((now, e) -> {
+            if (e != null) {
+                log.action("ServiceNow", Messages.CreateChangeStep_evidenceFailed(number, StepFailures.unwrap(e).getMessage()));
+                return known;
+            }
+            evidenceWritten = true;
+            log.action("ServiceNow", Messages.CreateChangeStep_evidence(number, evidence.commits().size(),
+                    evidence.artifacts().size(), evidence.tests() == null ? "no" : Integer.toString(evidence.tests().total())));
+            return now;
+        });
     }
 
     /** The change was closed (or canceled), or could not be: says so, and ends the step with the block's result. */

@@ -326,6 +326,31 @@ public final class Changes {
      */
     public CompletableFuture<SnRecord> recordEvidenceAsync(ChangeRef change, Evidence evidence, Instant workStart, Instant workEnd,
                                                            Instant sentBefore) {
+        Map<String, String> values = evidenceValues(evidence, workStart, workEnd);
+        return sentBefore == null ? client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values)
+                : client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values, sentBefore, evidence.heading());
+    }
+
+    /**
+     * The evidence and the move to Review in one write, for a change the caller moved to Implement a moment ago: a
+     * deployment's close is then two writes (this one, and Closed) instead of three. Where the state model refuses the
+     * move (a person moved the change meanwhile), the evidence is written alone. Completes with the change as the write
+     * left it, for {@link #closeAsync}.
+     */
+    public CompletableFuture<ChangeRef> recordEvidenceInReviewAsync(ChangeRef implementing, Evidence evidence, Instant workStart,
+                                                                    Instant workEnd) {
+        if (implementing.state() != ChangeState.IMPLEMENT) {
+            return recordEvidenceAsync(implementing, evidence, workStart, workEnd).thenApply(written -> implementing);
+        }
+        Map<String, String> values = evidenceValues(evidence, workStart, workEnd);
+        values.put("state", ChangeState.REVIEW.value());
+        return client.updateWithUniqueNoteAsync(TABLE, implementing.sysId(), values).thenApply(this::ref)
+                .exceptionallyCompose(e -> refusedMove(e)
+                        ? recordEvidenceAsync(implementing, evidence, workStart, workEnd).thenApply(written -> implementing)
+                        : CompletableFuture.failedFuture(e));
+    }
+
+    private static Map<String, String> evidenceValues(Evidence evidence, Instant workStart, Instant workEnd) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("work_notes", evidence.note());
         if (workStart != null) {
@@ -334,8 +359,7 @@ public final class Changes {
         if (workEnd != null) {
             values.put("work_end", SN_DATE.format(workEnd.atOffset(ZoneOffset.UTC)));
         }
-        return sentBefore == null ? client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values)
-                : client.updateWithUniqueNoteAsync(TABLE, change.sysId(), values, sentBefore, evidence.heading());
+        return values;
     }
 
     /** Cancels the change, saying why in a work note. */

@@ -124,6 +124,31 @@ class ChangesTest {
     }
 
     @Test
+    void theEvidenceGoesWithTheMoveToReviewSoThatADeploymentClosesInTwoWrites() throws Exception {
+        ChangeRef scheduled = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("x"))));
+        ChangeRef implementing = done(changes.startImplementationAsync(scheduled));
+        sim.requests().clear();
+        Evidence evidence = new Evidence("shop/deploy #7", "", "successful", null, List.of(), List.of(), null, List.of());
+        ChangeRef review = done(changes.recordEvidenceInReviewAsync(implementing, evidence, null, null));
+        assertEquals(ChangeState.REVIEW, review.state());
+        ChangeRef closed = done(changes.closeAsync(review, true, CloseCode.SUCCESSFUL, "Deployed by build #7", Runnable::run));
+        assertEquals(ChangeState.CLOSED, closed.state());
+        assertEquals(List.of("PATCH", "PATCH"), writes(scheduled), "the evidence with Review, then Closed");
+        assertEquals(1, sim.serviceNow().journal("change_request", scheduled.sysId(), "work_notes").stream()
+                .filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #7")).count());
+
+        // a person moved the other change on meanwhile: the state model refuses the move, and the evidence is written alone
+        ChangeRef other = done(changes.startImplementationAsync(changes.refresh(changes.requestApproval(changes.open(BUILD,
+                ChangeRequest.normal("y"))))));
+        changes.cancel(other, "called off by the release manager");
+        ChangeRef asKnown = done(changes.recordEvidenceInReviewAsync(other, evidence, null, null));
+        assertEquals(ChangeState.IMPLEMENT, asKnown.state(), "the change as the caller knew it: closing reads it again");
+        assertEquals(ChangeState.CANCELED, changes.refresh(other).state());
+        assertEquals(1, sim.serviceNow().journal("change_request", other.sysId(), "work_notes").stream()
+                .filter(n -> n.startsWith("Deployment evidence from Jenkins build shop/deploy #7")).count());
+    }
+
+    @Test
     void aChangeThatMovedSinceItWasReadIsReadAgainAndDecidedAsTheBlockingFormsDo() throws Exception {
         ChangeRef scheduled = changes.refresh(changes.requestApproval(changes.open(BUILD, ChangeRequest.normal("x"))));
         changes.cancel(scheduled, "called off by the release manager");
