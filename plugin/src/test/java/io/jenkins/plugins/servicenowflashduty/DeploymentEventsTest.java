@@ -114,7 +114,7 @@ class DeploymentEventsTest extends SandboxedJenkinsTest {
         assertTrue(took < 20, "the build ended in " + took + " s, without waiting for the 30 s");
         String key = "jenkins:" + r.getParent().getFullName() + "#1";
         j.assertLogContains("Flashduty: could not record " + key + " as Processing on Flashduty (the deployment goes on)", r);
-        j.assertLogContains("Flashduty: the Flashduty change events of " + key + " are still on their way", r);
+        j.assertLogContains("Flashduty: the change events of " + key + " are still on their way", r);
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (sim.flashduty().changes().isEmpty() && Instant.now().isBefore(until)) {
             Thread.sleep(200);
