@@ -40,7 +40,7 @@ public final class InFlightLimit {
     }
 
     /**
-     * Starts the request now when a slot is free and the service has not asked to wait, later otherwise.
+     * Starts the request now when a slot is free, the service has not asked to wait and its rate allows, later otherwise.
      *
      * @param request starts one exchange; its future's end frees the slot
      */
@@ -127,7 +127,7 @@ public final class InFlightLimit {
     }
 
     /**
-     * Starts what waits, as far as slots and the pause allow, on the common pool: the thread that freed the slot
+     * Starts what waits, as far as slots, the pause and the rate allow, on the common pool: the thread that freed the slot
      * may be the HTTP client's own, which must not block (a start may fetch an OAuth token).
      */
     private void drain() {
