@@ -591,10 +591,12 @@ final class CreateChangeExecution extends StepExecution {
                     + (bodyAborted ? "" : " (" + (bodyFailure == null ? "successful" : "unsuccessful") + ")") + " " + closed.url());
         }
         stage = Stage.DONE;
-        // the step ends once the deployment's last change event is out, or after a short wait: a Flashduty that refuses
-        // it quickly still reaches this step's log, and one that takes its time (its rate limit) does not hold the build
+        // the step ends once the deployment's last change event is out, or once its events are seen waiting for
+        // Flashduty's rate: a Flashduty that refuses them still reaches this step's log, one that limits them does not
+        // hold the build
         DeploymentEvents e = events;
-        (e == null ? CompletableFuture.<Void>completedFuture(null) : e.sentWithin(DeploymentEvents.AT_END, log())).whenComplete((sent, ignored) -> {
+        CompletableFuture<Void> told = e == null ? CompletableFuture.completedFuture(null) : e.sentWithin(DeploymentEvents.AT_END, log());
+        told.whenComplete((sent, ignored) -> {
             if (failure != null) {
                 getContext().onFailure(failure);
             } else if (bodyFailure != null) {

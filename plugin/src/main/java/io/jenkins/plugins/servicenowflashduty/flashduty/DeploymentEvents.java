@@ -118,8 +118,8 @@ public final class DeploymentEvents implements Serializable {
                 if (cause instanceof ApiException e) {
                     log.action("Flashduty", Messages.DeploymentEvents_notSent(status.wire(), changeKey, e.getMessage()));
                     if (unwatched) { // the build's console may be closed by now
-                        LOG.log(Level.WARNING, "Flashduty change event {0} of {1} was not sent: {2}", new Object[] {status.wire(), changeKey,
-                                e.getMessage()});
+                        LOG.log(Level.WARNING, "Flashduty change event {0} of {1} was not sent: {2}",
+                                new Object[] {status.wire(), changeKey, e.getMessage()});
                     }
                 } else {
                     LOG.log(Level.WARNING, "could not send a change event", cause);

@@ -62,7 +62,8 @@ public record HttpSettings(String serviceName, Connector connector, Duration req
 
     /** The service's published request limits, which requests then keep instead of being refused (per connection). */
     public HttpSettings withRequestRate(RequestRate rate) {
-        return new HttpSettings(serviceName, connector.withRequestRate(rate), requestTimeout, retry, listener, sleeper, userAgent, retryStatuses);
+        return new HttpSettings(serviceName, connector.withRequestRate(rate), requestTimeout, retry, listener, sleeper, userAgent,
+                retryStatuses);
     }
 
     public HttpSettings withRetry(RetryPolicy policy) {
