@@ -56,7 +56,6 @@ public final class HttpTransport {
         }
     }
 
-    /** The same connection pool and credentials, reporting attempts to another listener (a build's log). */
     /**
      * Whether asynchronous requests to this service wait for their turn (its rate, a 429's pause, or a free slot): a
      * caller may then stop waiting for its own instead of waiting out a queue.
@@ -65,6 +64,7 @@ public final class HttpTransport {
         return settings.connector().inFlight().waiting() > 0;
     }
 
+    /** The same connection pool and credentials, reporting attempts to another listener (a build's log). */
     public HttpTransport withListener(RequestListener listener) {
         return new HttpTransport(baseUrl, settings.withListener(listener), authentication);
     }
