@@ -19,9 +19,12 @@ public final class RequestRate {
         this.windows = windows;
     }
 
-    /** Flashduty's limits per integration key: 100 requests a second and 1,000 a minute. */
+    /**
+     * Flashduty's limits per integration key: 100 requests a second and 1,000 a minute, each window 5% longer here,
+     * for the time between counting a request and its arrival (a hand-off, the network), which varies.
+     */
     public static RequestRate flashduty() {
-        return NONE.and(100, Duration.ofSeconds(1)).and(1000, Duration.ofMinutes(1));
+        return NONE.and(100, Duration.ofMillis(1050)).and(1000, Duration.ofSeconds(63));
     }
 
     /** This rate with one more limit: at most {@code requests} in any {@code window}. */
